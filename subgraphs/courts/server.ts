@@ -1,0 +1,18 @@
+import { defineDepartment } from '../kit/department.js';
+import { courtsCategories } from './categories.js';
+import { createCourtsLoaders } from './loaders.js';
+import { courtsTables } from './migrations/20261127000100_courts_tables.js';
+import { courtsResolvers } from './resolvers.js';
+
+/** The courts' subgraph (法院): dishonest judgment debtors and consumption restrictions. */
+export const courts = defineDepartment({
+  name: 'courts',
+  typePrefix: 'Courts',
+  schemaFile: new URL('./schema.graphql', import.meta.url),
+  categories: courtsCategories,
+  migrations: [courtsTables],
+  createLoaders: createCourtsLoaders,
+  holdsData: async (subjectId, loaders) =>
+    (await loaders.debtorCases.load(subjectId)).length > 0 || (await loaders.restrictions.load(subjectId)).length > 0,
+  resolvers: courtsResolvers,
+});

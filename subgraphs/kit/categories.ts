@@ -1,0 +1,31 @@
+import { addYears } from './clock.js';
+import type { ListType } from './credit-records.js';
+
+/** How long a record of a category stays in force when the publisher names no end date. */
+export type DefaultPeriod =
+  | { kind: 'YEARS'; years: number }
+  /** Until the department lifts it (consumption restriction, abnormal operations). */
+  | { kind: 'UNTIL_LIFTED' }
+  /** Until the end of the year after the rating year (tax credit grades are published yearly). */
+  | { kind: 'RATING_YEAR' };
+
+/** A record category a department owns; the list type follows from it. */
+export interface CategoryDefinition {
+  code: string;
+  listType: ListType;
+  period: DefaultPeriod;
+  /** Chinese term and English description, shown in the catalogue and the docs. */
+  description: string;
+}
+
+/** The default `validUntil` of a record of this category decided on `decidedOn`. */
+export function defaultValidUntil(category: CategoryDefinition, decidedOn: string): string | null {
+  switch (category.period.kind) {
+    case 'YEARS':
+      return addYears(decidedOn, category.period.years);
+    case 'UNTIL_LIFTED':
+      return null;
+    case 'RATING_YEAR':
+      return `${Number(decidedOn.slice(0, 4)) + 1}-12-31`;
+  }
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import type { Knex } from 'knex';
+import { callerFromHeaders, CallerHeader, type Caller } from './caller.js';
+import { migrate, openDatabase, type DatabaseConfig, type Migration } from './database.js';
+import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from './http.js';
+import { listen, type RunningServer } from './listen.js';
+
+/** What every resolver of every subgraph receives. */
+export interface SubgraphContext<L> {
+  db: Knex;
+  /** Created anew for each request: a DataLoader cache never outlives its request. */
+  loaders: L;
+  caller: Caller | null;
+  requestId: string;
+}
+
+/** Everything that makes a subgraph what it is; the shared machinery does the rest. */
+export interface SubgraphDefinition<L> {
+  name: string;
+  sdl: string;
+  resolvers: GraphQLResolverMap<SubgraphContext<L>>;
+  migrations: readonly Migration[];
+  createLoaders(db: Knex): L;
+}
+
+export interface SubgraphOptions {
+  database: DatabaseConfig;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+export interface Subgraph {
+  name: string;
+  db: Knex;
+  handler(req: IncomingMessage, res: ServerResponse): void;
+  listen(port: number, host?: string): Promise<RunningServer>;
+  /** Stops the HTTP server (if listening) and closes the database pool. */
+  close(): Promise<void>;
+}
+
+/** Opens the subgraph's database, runs its migrations and builds its GraphQL server (without listening). */
+export async function createSubgraph<L>(definition: SubgraphDefinition<L>, options: SubgraphOptions): Promise<Subgraph> {
+  const db = await openDatabase(options.database);
+  await migrate(db, definition.migrations);
+  const schema = buildSubgraphSchema([{ typeDefs: parse(definition.sdl), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }]);
+  const server = new ApolloServer<SubgraphContext<L>>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+  });
+  await server.start();
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = (req.headers[CallerHeader.requestId] as string | undefined) ?? randomUUID();
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health/live') {
+      sendJson(res, 200, { status: 'ok', subgraph: definition.name });
+      return;
+    }
+    if (path === '/health/ready') {
+      db.raw('select 1').then(
+        () => sendJson(res, 200, { status: 'ready', subgraph: definition.name }),
+        () => sendJson(res, 503, { status: 'database unreachable', subgraph: definition.name }),
+      );
+      return;
+    }
+    if (path !== '/graphql') {
+      sendGraphQLError(res, 404, 'NOT_FOUND', `no route ${path}; GraphQL is served at /graphql`);
+      return;
+    }
+    readBody(req, maxBodyBytes)
+      .then((body) =>
+        executeGraphQL(server, req, res, body, async () => ({
+          db,
+          loaders: definition.createLoaders(db),
+          caller: callerFromHeaders(req.headers),
+          requestId,
+        })),
+      )
+      .catch((err: unknown) => {
+        if (err instanceof BodyTooLargeError) sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
+        else {
+          console.error(`${definition.name}: request ${requestId} failed:`, err);
+          if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', `internal error (request id ${requestId})`);
+        }
+      });
+  };
+
+  let running: RunningServer | undefined;
+  return {
+    name: definition.name,
+    db,
+    handler,
+    async listen(port, host) {
+      running = await listen(handler, port, host);
+      return running;
+    },
+    async close() {
+      await running?.close();
+      await server.stop();
+      await db.destroy();
+    },
+  };
+}
