@@ -62,7 +62,12 @@ export function departmentSdl(schemaFile: URL): string {
 }
 
 /** Builds a department subgraph: the shared entity, record and namespace resolvers plus its own. */
-export function defineDepartment<L>(parts: DepartmentParts<L>): SubgraphDefinition<L & DepartmentLoaders> {
+/** A department subgraph definition, with the record categories the department owns. */
+export interface DepartmentDefinition<L> extends SubgraphDefinition<L & DepartmentLoaders> {
+  categories: readonly CategoryDefinition[];
+}
+
+export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefinition<L> {
   type Ctx = DepartmentContext<L>;
   const { name, typePrefix } = parts;
   const own = parts.resolvers;
@@ -111,6 +116,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): SubgraphDefiniti
 
   return {
     name,
+    categories: parts.categories,
     sdl: departmentSdl(parts.schemaFile),
     resolvers,
     migrations: [creditRecords, ...parts.migrations],

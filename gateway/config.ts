@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { ConfigError, envInt, envOptional, envString } from '../subgraphs/kit/env.js';
+import { DEMO_CLIENTS, loadClientsFile, type ClientDefinition } from './clients.js';
+
+/** Everything the gateway needs to start, read and checked once. */
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  supergraphFile: string;
+  /** Routing URLs that replace those in the supergraph, by subgraph name. */
+  subgraphUrls: Record<string, string>;
+  subgraphTimeoutMs: number;
+  subgraphConnections: number;
+  maxBodyBytes: number;
+  clients: readonly ClientDefinition[];
+}
+
+export const DEFAULT_SUPERGRAPH = path.resolve(import.meta.dirname, '../schema/supergraph.graphql');
+
+/** Parses `name=url,name=url`. */
+export function parseSubgraphUrls(raw: string | undefined, source = 'SUBGRAPH_URLS'): Record<string, string> {
+  const urls: Record<string, string> = {};
+  if (!raw) return urls;
+  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    const url = pair.slice(eq + 1);
+    if (eq <= 0 || !/^https?:\/\//.test(url)) {
+      throw new ConfigError(`${source}: ${JSON.stringify(pair)} is not valid: expected name=http://host:port/graphql`);
+    }
+    urls[name] = url;
+  }
+  return urls;
+}
+
+/**
+ * Command line: `--supergraph FILE --port N` (as other gateways take them). Environment:
+ * PORT (4000), HOST (127.0.0.1), SUPERGRAPH_FILE, SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS (2000),
+ * SUBGRAPH_CONNECTIONS (64), MAX_BODY_BYTES (1 MiB), CLIENTS_FILE (demo clients when unset).
+ */
+export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    strict: true,
+  });
+  const port = values.port !== undefined ? envInt('--port', 0, { min: 0, max: 65535 }, { '--port': values.port }) : envInt('PORT', 4000, { min: 0, max: 65535 }, env);
+  const clientsFile = envOptional('CLIENTS_FILE', env);
+  return {
+    port,
+    host: values.host ?? envString('HOST', '127.0.0.1', env),
+    supergraphFile: path.resolve(values.supergraph ?? envString('SUPERGRAPH_FILE', DEFAULT_SUPERGRAPH, env)),
+    subgraphUrls: parseSubgraphUrls(envOptional('SUBGRAPH_URLS', env)),
+    subgraphTimeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 2000, { min: 1, max: 600_000 }, env),
+    subgraphConnections: envInt('SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 10_000 }, env),
+    maxBodyBytes: envInt('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 512 * 1024 * 1024 }, env),
+    clients: clientsFile ? loadClientsFile(clientsFile) : DEMO_CLIENTS,
+  };
+}

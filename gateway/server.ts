@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { CallerHeader } from '../subgraphs/kit/caller.js';
+import { ErrorCode } from '../subgraphs/kit/errors.js';
+import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from '../subgraphs/kit/http.js';
+import { listen, type RunningServer } from '../subgraphs/kit/listen.js';
+import { ClientRegistry } from './clients.js';
+import type { GatewayConfig } from './config.js';
+import { SubgraphDataSource, type GatewayContext } from './subgraph-datasource.js';
+
+// Offline deployments: never try to send Apollo's anonymous telemetry.
+process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+
+export interface Gateway {
+  handler(req: IncomingMessage, res: ServerResponse): void;
+  listen(port?: number, host?: string): Promise<RunningServer>;
+  close(): Promise<void>;
+}
+
+/** Builds the gateway over the supergraph file of the config (without listening). */
+export async function createGateway(config: GatewayConfig): Promise<Gateway> {
+  const supergraphSdl = readFileSync(config.supergraphFile, 'utf8');
+  const clients = new ClientRegistry(config.clients);
+  const dataSources: SubgraphDataSource[] = [];
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const source = new SubgraphDataSource({
+        name,
+        url: config.subgraphUrls[name] ?? url ?? '',
+        timeoutMs: config.subgraphTimeoutMs,
+        connections: config.subgraphConnections,
+      });
+      dataSources.push(source);
+      return source;
+    },
+  });
+
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+  });
+  await server.start();
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = randomUUID();
+    const idHeader = { [CallerHeader.requestId]: requestId };
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health/live') {
+      sendJson(res, 200, { status: 'ok' }, idHeader);
+      return;
+    }
+    if (path !== '/graphql') {
+      sendGraphQLError(res, 404, ErrorCode.NotFound, `no route ${path}; GraphQL is served at /graphql`, idHeader);
+      return;
+    }
+    const caller = clients.authenticate(req.headers.authorization);
+    if (!caller) {
+      req.resume();
+      const message = req.headers.authorization
+        ? 'the API key is not known: send Authorization: Bearer <key> with a key issued to your client'
+        : 'missing credentials: send Authorization: Bearer <key>';
+      sendGraphQLError(res, 401, ErrorCode.Unauthenticated, message, { ...idHeader, 'www-authenticate': 'Bearer' });
+      return;
+    }
+    readBody(req, config.maxBodyBytes)
+      .then((body) => executeGraphQL(server, req, res, body, async () => ({ caller, requestId }), idHeader))
+      .catch((err: unknown) => {
+        if (err instanceof BodyTooLargeError) {
+          sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, idHeader);
+          return;
+        }
+        console.error(`gateway: request ${requestId} failed:`, err);
+        if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, `internal error (request id ${requestId})`, idHeader);
+      });
+  };
+
+  let running: RunningServer | undefined;
+  return {
+    handler,
+    async listen(port = config.port, host = config.host) {
+      running = await listen(handler, port, host);
+      return running;
+    },
+    async close() {
+      await running?.close();
+      await server.stop();
+      await Promise.all(dataSources.map((s) => s.close()));
+    },
+  };
+}

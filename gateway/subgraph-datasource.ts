@@ -1,0 +1,135 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Pool } from 'undici';
+import { callerHeaders, CallerHeader, type Caller } from '../subgraphs/kit/caller.js';
+import { ErrorCode } from '../subgraphs/kit/errors.js';
+import { EntityFallback } from './entity-fallback.js';
+
+/** What the gateway keeps per incoming request and hands to every subgraph fetch. */
+export interface GatewayContext {
+  caller: Caller;
+  requestId: string;
+}
+
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  /** A fetch that has not answered by then counts as failed. */
+  timeoutMs: number;
+  /** Keep-alive connections kept open to the subgraph. */
+  connections: number;
+}
+
+/** A subgraph fetch that did not produce a usable GraphQL answer. */
+class SourceFailure extends Error {
+  override name = 'SourceFailure';
+}
+
+const fallback = new EntityFallback();
+
+/**
+ * Sends the gateway's fetches to one subgraph over a pool of keep-alive connections, with a
+ * timeout. A subgraph that is down, slow past the timeout or answering garbage never makes the
+ * gateway drop entities: `_entities` fetches are answered with the requested fields set to null
+ * and an error naming the subgraph, so every other source and every `@requires` field still run.
+ */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly pool: Pool;
+  private readonly path: string;
+
+  constructor(private readonly options: SubgraphDataSourceOptions) {
+    const url = new URL(options.url);
+    this.path = url.pathname + url.search;
+    this.pool = new Pool(url.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      connectTimeout: options.timeoutMs,
+    });
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  async process(request: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { query = '', variables } = request.request;
+    const context = request.context as Partial<GatewayContext> | undefined;
+    try {
+      return await this.send(request.request, context);
+    } catch (err) {
+      const reason = describeFailure(err, this.options.timeoutMs);
+      const error = {
+        message: `source ${this.options.name} unavailable: ${reason}`,
+        extensions: { code: ErrorCode.SourceUnavailable, serviceName: this.options.name },
+      };
+      const entities = fallback.placeholders(query, variables?.representations);
+      if (entities) return { data: { _entities: entities }, errors: [error as never] };
+      return { errors: [error as never] };
+    }
+  }
+
+  private async send(
+    request: GraphQLDataSourceProcessOptions<GatewayContext>['request'],
+    context: Partial<GatewayContext> | undefined,
+  ): Promise<GatewayGraphQLResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (context?.caller) Object.assign(headers, callerHeaders(context.caller));
+    if (context?.requestId) headers[CallerHeader.requestId] = context.requestId;
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    let text: string;
+    let status: number;
+    try {
+      const response = await this.pool.request({ path: this.path, method: 'POST', headers, body, signal: controller.signal });
+      status = response.statusCode;
+      text = await response.body.text();
+    } finally {
+      clearTimeout(timer);
+    }
+    let parsed: GatewayGraphQLResponse;
+    try {
+      parsed = JSON.parse(text) as GatewayGraphQLResponse;
+    } catch {
+      throw new SourceFailure(`HTTP ${status} with a body that is not JSON`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || (!('data' in parsed) && !Array.isArray(parsed.errors))) {
+      throw new SourceFailure(`HTTP ${status} with a body that is not a GraphQL response`);
+    }
+    const isEntityFetch = request.query?.includes('_entities') && Array.isArray(request.variables?.representations);
+    if (isEntityFetch) checkEntities(parsed, request.variables!.representations as unknown[]);
+    return parsed;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+/** An `_entities` answer must have one entity per representation; otherwise it is unusable. */
+function checkEntities(response: GatewayGraphQLResponse, representations: unknown[]): void {
+  const entities = (response.data as { _entities?: unknown } | null | undefined)?._entities;
+  if (!Array.isArray(entities)) {
+    const first = response.errors?.[0]?.message;
+    throw new SourceFailure(first ? `the subgraph answered with an error: ${first}` : 'the answer has no _entities');
+  }
+  if (entities.length !== representations.length) {
+    throw new SourceFailure(`the answer has ${entities.length} entities for ${representations.length} representations`);
+  }
+  if (entities.some((e) => e === null || typeof e !== 'object')) {
+    const first = response.errors?.[0]?.message;
+    throw new SourceFailure(first ? `some entities could not be resolved: ${first}` : 'some entities are missing');
+  }
+}
+
+function describeFailure(err: unknown, timeoutMs: number): string {
+  if (err instanceof SourceFailure) return err.message;
+  const e = err as { name?: string; code?: string; message?: string };
+  if (e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED') return `no answer within ${timeoutMs} ms`;
+  if (e?.code === 'UND_ERR_CONNECT_TIMEOUT') return `could not connect within ${timeoutMs} ms`;
+  if (e?.code === 'ECONNREFUSED') return 'connection refused';
+  if (e?.code === 'ECONNRESET' || e?.code === 'UND_ERR_SOCKET') return 'connection reset';
+  return e?.code ?? e?.message ?? 'unknown failure';
+}

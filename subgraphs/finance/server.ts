@@ -1,0 +1,24 @@
+import { defineDepartment } from '../kit/department.js';
+import { financeCategories } from './categories.js';
+import { createFinanceLoaders } from './loaders.js';
+import { financeTables } from './migrations/20261127000300_finance_tables.js';
+import { financeResolvers } from './resolvers.js';
+
+export { financeCategories } from './categories.js';
+export type { CreditLoanRow, LoanStanding, SubsidyRow } from './repository.js';
+
+/**
+ * The finance subgraph (财政/金融): procurement, fiscal-fund and debt-evasion black lists, fiscal
+ * subsidies granted and credit-based loans (信易贷).
+ */
+export const finance = defineDepartment({
+  name: 'finance',
+  typePrefix: 'Finance',
+  schemaFile: new URL('./schema.graphql', import.meta.url),
+  categories: financeCategories,
+  migrations: [financeTables],
+  createLoaders: createFinanceLoaders,
+  holdsData: async (subjectId, loaders) =>
+    (await loaders.subsidies.load(subjectId)).length > 0 || (await loaders.creditLoans.load(subjectId)).length > 0,
+  resolvers: financeResolvers,
+});

@@ -1,0 +1,41 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { DepartmentContext, DepartmentView } from '../kit/department.js';
+import type { MarketLoaders } from './loaders.js';
+import type { AdministrativeDecisionKind, AdministrativeDecisionRow, RegistrationRow, RepresentationRow } from './repository.js';
+
+type Ctx = DepartmentContext<MarketLoaders>;
+
+function money(value: string | number | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+async function decisionsOfKind(view: DepartmentView, ctx: Ctx, kind: AdministrativeDecisionKind): Promise<AdministrativeDecisionRow[]> {
+  return (await ctx.loaders.decisions.load(view.subjectId)).filter((row) => row.kind === kind);
+}
+
+export const marketResolvers: GraphQLResolverMap<Ctx> = {
+  MarketView: {
+    registration: (view: DepartmentView, _args: unknown, ctx: Ctx) => ctx.loaders.registrations.load(view.subjectId),
+    licences: (view: DepartmentView, _args: unknown, ctx: Ctx) => decisionsOfKind(view, ctx, 'LICENCE'),
+    penalties: (view: DepartmentView, _args: unknown, ctx: Ctx) => decisionsOfKind(view, ctx, 'PENALTY'),
+    representedEnterprises: (view: DepartmentView, _args: unknown, ctx: Ctx) => ctx.loaders.representations.load(view.subjectId),
+  },
+  Registration: {
+    enterpriseType: (row: RegistrationRow) => row.enterprise_type,
+    legalRepresentativeId: (row: RegistrationRow) => row.legal_representative_id,
+    legalRepresentativeName: (row: RegistrationRow) => row.legal_representative_name,
+    registeredCapital: (row: RegistrationRow) => money(row.registered_capital),
+    establishedOn: (row: RegistrationRow) => row.established_on,
+  },
+  AdministrativeDecision: {
+    decisionNo: (row: AdministrativeDecisionRow) => row.decision_no,
+    decidedOn: (row: AdministrativeDecisionRow) => row.decided_on,
+    publishedOn: (row: AdministrativeDecisionRow) => row.published_on,
+    amount: (row: AdministrativeDecisionRow) => money(row.amount),
+  },
+  Representation: {
+    enterpriseId: (row: RepresentationRow) => row.enterprise_id,
+    from: (row: RepresentationRow) => row.from_date,
+    to: (row: RepresentationRow) => row.to_date,
+  },
+};

@@ -1,0 +1,28 @@
+import { defineDepartment } from '../kit/department.js';
+import { marketCategories } from './categories.js';
+import { createMarketLoaders } from './loaders.js';
+import { marketTables } from './migrations/20261127000400_market_tables.js';
+import { marketResolvers } from './resolvers.js';
+
+/**
+ * The market regulation subgraph (市场监管): enterprise registrations, administrative licences and
+ * penalties (双公示), legal representatives, and the abnormal operations, serious illegal and
+ * untrustworthy, and contract-abiding lists.
+ */
+export const market = defineDepartment({
+  name: 'market',
+  typePrefix: 'Market',
+  schemaFile: new URL('./schema.graphql', import.meta.url),
+  categories: marketCategories,
+  migrations: [marketTables],
+  createLoaders: createMarketLoaders,
+  holdsData: async (subjectId, loaders) => {
+    const [registration, decisions, representations] = await Promise.all([
+      loaders.registrations.load(subjectId),
+      loaders.decisions.load(subjectId),
+      loaders.representations.load(subjectId),
+    ]);
+    return registration !== null || decisions.length > 0 || representations.length > 0;
+  },
+  resolvers: marketResolvers,
+});
