@@ -16,12 +16,13 @@ export function expectedSchemaFiles(): Map<string, string> {
   return files;
 }
 
-export function staleSchemaFiles(): string[] {
+/** The generated files in `dir` that differ from what composition produces now. */
+export function staleSchemaFiles(dir: string = SCHEMA_DIR): string[] {
   const stale: string[] = [];
   for (const [file, content] of expectedSchemaFiles()) {
     let current = '';
     try {
-      current = readFileSync(path.join(SCHEMA_DIR, file), 'utf8');
+      current = readFileSync(path.join(dir, file), 'utf8');
     } catch {
       /* missing counts as stale */
     }

@@ -10,6 +10,7 @@ export const platformResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     subject: (_root: unknown, args: { id: string }): SubjectRef => resolveSubjectIds([args.id])[0]!,
     subjects: (_root: unknown, args: { ids: string[] }): SubjectRef[] => resolveSubjectIds(args.ids),
+    viewer: (_root: unknown, _args: unknown, ctx: Ctx) => ctx.caller,
   },
   Subject: {
     __resolveReference: (ref: { id: string }): SubjectRef => {

@@ -17,6 +17,8 @@ export type Engine = 'sqlite' | 'mysql';
 export interface StackOptions {
   engine?: Engine;
   subgraphTimeoutMs?: number;
+  /** Routes a subgraph name to another URL (a deliberately broken server, say). */
+  urlOverrides?: Partial<Record<ServiceName, string>>;
 }
 
 export interface GraphQLResult<T = Record<string, any>> {
@@ -38,7 +40,11 @@ export class TestStack {
   private constructor(readonly options: Required<StackOptions>) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
-    const stack = new TestStack({ engine: options.engine ?? 'sqlite', subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000 });
+    const stack = new TestStack({
+      engine: options.engine ?? 'sqlite',
+      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
+      urlOverrides: options.urlOverrides ?? {},
+    });
     await stack.boot();
     return stack;
   }
@@ -61,7 +67,10 @@ export class TestStack {
       port: 0,
       host: '127.0.0.1',
       supergraphFile: DEFAULT_SUPERGRAPH,
-      subgraphUrls: Object.fromEntries([...this.subgraphs].map(([name, s]) => [name, s.running!.url])),
+      subgraphUrls: {
+        ...Object.fromEntries([...this.subgraphs].map(([name, s]) => [name, s.running!.url])),
+        ...this.options.urlOverrides,
+      },
       subgraphTimeoutMs: this.options.subgraphTimeoutMs,
       subgraphConnections: 16,
       maxBodyBytes: 1024 * 1024,
