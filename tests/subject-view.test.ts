@@ -153,7 +153,7 @@ for (const { engine, skip } of await engines()) {
     });
 
     it('answers 401 UNAUTHENTICATED without a key or with an unknown key', async () => {
-      for (const headers of [{}, { authorization: 'Bearer not-a-key' }, { authorization: 'Basic abc' }]) {
+      for (const headers of [{}, { authorization: 'Bearer not-a-key' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
         const r = await postGraphQL(stack.gatewayUrl, { query: '{ subject(id: "11010519491231002X") { id } }' }, headers);
         assert.equal(r.status, 401);
         assert.equal(r.errors![0]!.extensions!.code, 'UNAUTHENTICATED');

@@ -8,6 +8,7 @@ import { courtsResolvers } from './resolvers.js';
 export const courts = defineDepartment({
   name: 'courts',
   typePrefix: 'Courts',
+  title: '法院 Courts: enforcement cases, dishonest judgment debtor listings and consumption restriction orders.',
   schemaFile: new URL('./schema.graphql', import.meta.url),
   categories: courtsCategories,
   migrations: [courtsTables],

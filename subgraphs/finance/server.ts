@@ -14,6 +14,7 @@ export type { CreditLoanRow, LoanStanding, SubsidyRow } from './repository.js';
 export const finance = defineDepartment({
   name: 'finance',
   typePrefix: 'Finance',
+  title: '财政/金融 Finance: procurement and fiscal-fund black lists, fiscal subsidies and credit-based loans.',
   schemaFile: new URL('./schema.graphql', import.meta.url),
   categories: financeCategories,
   migrations: [financeTables],

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { today } from './clock.js';
+import DataLoader from 'dataloader';
 import { groupLoader } from './loaders.js';
 
 export type ListType = 'RED' | 'BLACK' | 'WATCH';
@@ -95,4 +96,48 @@ export function findRecords(db: Knex, filter: RecordFilter, asOf: string = today
 
 export function recordsLoader(db: Knex) {
   return groupLoader<string, CreditRecordRow>((ids) => currentRecordsOf(db, ids), (row) => row.subject_id);
+}
+
+/** The versions of many subjects' records that were current at one moment, in one statement. */
+export function recordsAsOf(db: Knex, subjectIds: readonly string[], asOf: string): Promise<CreditRecordRow[]> {
+  return db<CreditRecordRow>('credit_records')
+    .whereIn('subject_id', subjectIds)
+    .where('valid_from', '<=', asOf)
+    .andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', asOf))
+    .orderBy('row_id');
+}
+
+const SEPARATOR = '\u0000';
+
+/**
+ * Records as of a moment, keyed by `asOf + NUL + subjectId`: one statement per distinct moment in
+ * a batch (a replayed check asks for one moment for all its subjects).
+ */
+export function recordsAsOfLoader(db: Knex) {
+  return new DataLoader<string, CreditRecordRow[]>(
+    async (keys) => {
+      const byMoment = new Map<string, string[]>();
+      for (const key of keys) {
+        const [asOf, subjectId] = key.split(SEPARATOR) as [string, string];
+        const ids = byMoment.get(asOf);
+        if (ids) ids.push(subjectId);
+        else byMoment.set(asOf, [subjectId]);
+      }
+      const rows = new Map<string, CreditRecordRow[]>();
+      for (const [asOf, subjectIds] of byMoment) {
+        for (const row of await recordsAsOf(db, subjectIds, asOf)) {
+          const key = asOf + SEPARATOR + row.subject_id;
+          const list = rows.get(key);
+          if (list) list.push(row);
+          else rows.set(key, [row]);
+        }
+      }
+      return keys.map((key) => rows.get(key) ?? []);
+    },
+    { maxBatchSize: 5000 },
+  );
+}
+
+export function asOfKey(asOf: string, subjectId: string): string {
+  return asOf + SEPARATOR + subjectId;
 }

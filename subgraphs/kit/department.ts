@@ -3,9 +3,11 @@ import type { GraphQLResolverMap } from '@apollo/subgraph';
 import type { Knex } from 'knex';
 import type { CategoryDefinition } from './categories.js';
 import {
+  asOfKey,
   findRecords,
   LIST_TYPES,
   RECORD_STATUSES,
+  recordsAsOfLoader,
   recordsLoader,
   toCreditRecord,
   type ListType,
@@ -21,11 +23,16 @@ const CREDIT_RECORD_SDL = readFileSync(new URL('./credit-record.graphql', import
 /** The loaders every department has, next to its own. */
 export interface DepartmentLoaders {
   records: ReturnType<typeof recordsLoader>;
+  recordsAsOf: ReturnType<typeof recordsAsOfLoader>;
 }
 
-/** The object behind `Subject.<department>`: the department's view of one subject. */
+/**
+ * The object behind `Subject.<department>`: the department's view of one subject, now
+ * (`asOf` null) or as it was at a moment (`SubjectAsOf.<department>`, for replaying checks).
+ */
 export interface DepartmentView {
   subjectId: string;
+  asOf: string | null;
 }
 
 export type DepartmentContext<L> = SubgraphContext<L & DepartmentLoaders>;
@@ -36,7 +43,9 @@ export interface DepartmentParts<L> {
   name: string;
   /** Prefix of the department's GraphQL types, e.g. `Courts` for `CourtsView` and `CourtsQuery`. */
   typePrefix: string;
-  /** URL of the department's own `schema.graphql`. */
+  /** Description of the `Subject.<name>` field: Chinese term and English. */
+  title: string;
+  /** URL of the department's own `schema.graphql` (its view, query and domain types). */
   schemaFile: URL;
   categories: readonly CategoryDefinition[];
   /** The department's own tables; the shared `credit_records` table comes first automatically. */
@@ -48,7 +57,13 @@ export interface DepartmentParts<L> {
   resolvers: GraphQLResolverMap<DepartmentContext<L>>;
 }
 
+/** A department subgraph definition, with the record categories the department owns. */
+export interface DepartmentDefinition<L> extends SubgraphDefinition<L & DepartmentLoaders> {
+  categories: readonly CategoryDefinition[];
+}
+
 const MAX_LIMIT = 1000;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 function checkEnum<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | null {
   if (value === undefined || value === null) return null;
@@ -56,17 +71,48 @@ function checkEnum<T extends string>(name: string, value: unknown, allowed: read
   return value as T;
 }
 
-/** The full SDL of a department subgraph: its own schema plus the shared credit-record types. */
-export function departmentSdl(schemaFile: URL): string {
-  return `${readFileSync(schemaFile, 'utf8').trimEnd()}\n\n${CREDIT_RECORD_SDL}`;
+/**
+ * The entity part every department shares (the credit-record contract): `Subject.<name>` and
+ * `SubjectAsOf.<name>`, both of type `<Prefix>View` with `records: [CreditRecord!]`.
+ */
+export function departmentEntitySdl(name: string, typePrefix: string, title: string): string {
+  const field = `  ${JSON.stringify(title)}\n  ${name}: ${typePrefix}View`;
+  return `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+
+"""
+信用主体 Credit subject: an enterprise or organisation (unified social credit code) or a person
+(resident identity number).
+"""
+type Subject @key(fields: "id") {
+  "主体标识 Unified social credit code or resident identity number."
+  id: ID!
+${field}
+}
+
+"""
+历史时点的信用主体 A credit subject as the departments recorded it at a past moment; used to
+replay a check exactly as it was made.
+"""
+type SubjectAsOf @key(fields: "id asOf") {
+  "主体标识 Unified social credit code or resident identity number."
+  id: ID!
+  "时点 The moment (ISO 8601, UTC) whose record versions are shown."
+  asOf: String!
+${field}
+}
+`;
+}
+
+/** The full SDL of a department subgraph: shared entities, its own schema, the credit-record types. */
+export function departmentSdl(parts: Pick<DepartmentParts<unknown>, 'name' | 'typePrefix' | 'title' | 'schemaFile'>): string {
+  return [
+    departmentEntitySdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
+    readFileSync(parts.schemaFile, 'utf8').trimEnd(),
+    CREDIT_RECORD_SDL.trimEnd(),
+  ].join('\n\n') + '\n';
 }
 
 /** Builds a department subgraph: the shared entity, record and namespace resolvers plus its own. */
-/** A department subgraph definition, with the record categories the department owns. */
-export interface DepartmentDefinition<L> extends SubgraphDefinition<L & DepartmentLoaders> {
-  categories: readonly CategoryDefinition[];
-}
-
 export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefinition<L> {
   type Ctx = DepartmentContext<L>;
   const { name, typePrefix } = parts;
@@ -78,12 +124,21 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
     ...own,
     Subject: {
       __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-      [name]: (subject: { id: string }): DepartmentView => ({ subjectId: subject.id }),
-      ...(own.Subject as object),
+      [name]: (subject: { id: string }): DepartmentView => ({ subjectId: subject.id, asOf: null }),
+    },
+    SubjectAsOf: {
+      __resolveReference: (ref: { id: string; asOf: string }) => {
+        if (!ISO_TIMESTAMP.test(ref.asOf)) throw badInput(`asOf ${JSON.stringify(ref.asOf)} is not valid: expected an ISO 8601 UTC timestamp`);
+        return { id: ref.id, asOf: ref.asOf };
+      },
+      [name]: (subject: { id: string; asOf: string }): DepartmentView => ({ subjectId: subject.id, asOf: subject.asOf }),
     },
     [viewType]: {
-      records: async (view: DepartmentView, _args: unknown, ctx: Ctx) =>
-        (await ctx.loaders.records.load(view.subjectId)).map((row) => toCreditRecord(name, row)),
+      records: async (view: DepartmentView, _args: unknown, ctx: Ctx) => {
+        if (view.asOf === null) return (await ctx.loaders.records.load(view.subjectId)).map((row) => toCreditRecord(name, row));
+        const rows = await ctx.loaders.recordsAsOf.load(asOfKey(view.asOf, view.subjectId));
+        return rows.map((row) => toCreditRecord(name, row, view.asOf!.slice(0, 10)));
+      },
       known: async (view: DepartmentView, _args: unknown, ctx: Ctx) =>
         (await ctx.loaders.records.load(view.subjectId)).length > 0 || (await parts.holdsData(view.subjectId, ctx.loaders)),
       ...(own[viewType] as object),
@@ -117,9 +172,9 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
   return {
     name,
     categories: parts.categories,
-    sdl: departmentSdl(parts.schemaFile),
+    sdl: departmentSdl(parts),
     resolvers,
     migrations: [creditRecords, ...parts.migrations],
-    createLoaders: (db) => ({ ...parts.createLoaders(db), records: recordsLoader(db) }),
+    createLoaders: (db) => ({ ...parts.createLoaders(db), records: recordsLoader(db), recordsAsOf: recordsAsOfLoader(db) }),
   };
 }

@@ -5,6 +5,9 @@ import type { AdministrativeDecisionKind, AdministrativeDecisionRow, Registratio
 
 type Ctx = DepartmentContext<MarketLoaders>;
 
+/** A representation with the moment of the view it was read through, so `enterpriseAsOf` keeps it. */
+type RepresentationAt = RepresentationRow & { asOf: string | null };
+
 function money(value: string | number | null): number | null {
   return value === null ? null : Number(value);
 }
@@ -18,7 +21,8 @@ export const marketResolvers: GraphQLResolverMap<Ctx> = {
     registration: (view: DepartmentView, _args: unknown, ctx: Ctx) => ctx.loaders.registrations.load(view.subjectId),
     licences: (view: DepartmentView, _args: unknown, ctx: Ctx) => decisionsOfKind(view, ctx, 'LICENCE'),
     penalties: (view: DepartmentView, _args: unknown, ctx: Ctx) => decisionsOfKind(view, ctx, 'PENALTY'),
-    representedEnterprises: (view: DepartmentView, _args: unknown, ctx: Ctx) => ctx.loaders.representations.load(view.subjectId),
+    representedEnterprises: async (view: DepartmentView, _args: unknown, ctx: Ctx): Promise<RepresentationAt[]> =>
+      (await ctx.loaders.representations.load(view.subjectId)).map((row) => ({ ...row, asOf: view.asOf })),
   },
   Registration: {
     enterpriseType: (row: RegistrationRow) => row.enterprise_type,
@@ -35,6 +39,8 @@ export const marketResolvers: GraphQLResolverMap<Ctx> = {
   },
   Representation: {
     enterpriseId: (row: RepresentationRow) => row.enterprise_id,
+    enterprise: (row: RepresentationAt) => ({ id: row.enterprise_id }),
+    enterpriseAsOf: (row: RepresentationAt) => ({ id: row.enterprise_id, asOf: row.asOf ?? new Date().toISOString() }),
     from: (row: RepresentationRow) => row.from_date,
     to: (row: RepresentationRow) => row.to_date,
   },

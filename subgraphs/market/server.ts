@@ -12,6 +12,7 @@ import { marketResolvers } from './resolvers.js';
 export const market = defineDepartment({
   name: 'market',
   typePrefix: 'Market',
+  title: '市场监管 Market regulation: registration, administrative licences and penalties, legal representatives and the market regulation lists.',
   schemaFile: new URL('./schema.graphql', import.meta.url),
   categories: marketCategories,
   migrations: [marketTables],

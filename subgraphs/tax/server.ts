@@ -11,6 +11,7 @@ export type { TaxArrearRow, TaxCreditGrade, TaxGradeRow } from './repository.js'
 export const tax = defineDepartment({
   name: 'tax',
   typePrefix: 'Tax',
+  title: '税务 Tax: tax credit grades, major tax violation listings and tax arrears.',
   schemaFile: new URL('./schema.graphql', import.meta.url),
   categories: taxCategories,
   migrations: [taxTables],
