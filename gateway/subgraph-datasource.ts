@@ -108,8 +108,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 }
 
-/** An `_entities` answer must have one entity per representation; otherwise it is unusable. */
+/** Errors that are the client's doing: the source answered, and the answer is the refusal. */
+const CLIENT_ERROR_CODES = new Set<string>([ErrorCode.BadUserInput, ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.Unauthenticated]);
+
+/**
+ * An `_entities` answer must have one entity per representation; otherwise it is unusable — unless
+ * the subgraph refused the request for the client's reasons, which the client must see as such.
+ */
 function checkEntities(response: GatewayGraphQLResponse, representations: unknown[]): void {
+  if (response.errors?.some((e) => CLIENT_ERROR_CODES.has(String(e.extensions?.code)))) return;
   const entities = (response.data as { _entities?: unknown } | null | undefined)?._entities;
   if (!Array.isArray(entities)) {
     const first = response.errors?.[0]?.message;

@@ -1,21 +1,118 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
+import { GraphQLError } from 'graphql';
+import { badInput, ErrorCode, forbidden, notFound } from '../kit/errors.js';
 import type { SubgraphContext } from '../kit/subgraph-server.js';
+import { requireRole } from './access.js';
+import { compareWithStored } from './check/compare.js';
+import type { StoredCheck } from './check/repository.js';
+import { checkCaseRef, evaluate, storedCheckOf } from './check/run-check.js';
+import type { PlatformLoaders } from './loaders.js';
+import { addMeasure, measureHistory, MeasureConflict, newMeasureVersion } from './measures/repository.js';
+import type { Matter, MeasureKind } from './measures/types.js';
+import { checkMeasureCode, checkMeasureInput, checkNote, type MeasureInput } from './measures/validate.js';
 import { resolveSubjectIds, type SubjectRef } from './subjects.js';
 
 type Ctx = SubgraphContext<PlatformLoaders>;
+type Entity = Record<string, unknown> & { id: string };
 
-export type PlatformLoaders = Record<string, never>;
+const CHECK_READERS = ['CREDIT_OFFICE', 'ANALYST'] as const;
+
+/** A stored check, to the client that made it, the credit office and analysts. */
+async function readableCheck(ctx: Ctx, checkId: string): Promise<StoredCheck> {
+  const caller = requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'check retrieval');
+  const check = await ctx.loaders.checks.load(checkId);
+  if (!check) throw notFound(`no check with checkId ${JSON.stringify(checkId)}`);
+  if (check.clientId !== caller.clientId && !(CHECK_READERS as readonly string[]).includes(caller.role)) {
+    throw forbidden(`check ${checkId} belongs to another client: only that client, the credit office and analysts may read it`, { rule: 'check retrieval' });
+  }
+  return check;
+}
+
+function conflict(err: unknown): never {
+  if (err instanceof MeasureConflict) throw new GraphQLError(err.message, { extensions: { code: ErrorCode.Conflict } });
+  throw err;
+}
 
 export const platformResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     subject: (_root: unknown, args: { id: string }): SubjectRef => resolveSubjectIds([args.id])[0]!,
     subjects: (_root: unknown, args: { ids: string[] }): SubjectRef[] => resolveSubjectIds(args.ids),
     viewer: (_root: unknown, _args: unknown, ctx: Ctx) => ctx.caller,
+    platform: () => ({}),
+  },
+  Mutation: {
+    platform: () => ({}),
   },
   Subject: {
-    __resolveReference: (ref: { id: string }): SubjectRef => {
-      const [subject] = resolveSubjectIds([ref.id]);
-      return subject!;
+    // The representation also carries the sources' data that `creditCheck` requires: keep it.
+    __resolveReference: (ref: { id: string }): SubjectRef => ({ ...ref, ...resolveSubjectIds([ref.id])[0]! }),
+    creditCheck: async (entity: Entity, args: { matter: Matter; caseRef: string }, ctx: Ctx) => {
+      const caller = requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'credit check');
+      const caseRef = checkCaseRef(args.caseRef);
+      const catalogue = await ctx.loaders.currentMeasures.load('current');
+      const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
+      return ctx.loaders.checkWriter.load(storedCheckOf(caller, input, caseRef, evaluation));
+    },
+  },
+  SubjectAsOf: {
+    __resolveReference: (ref: { id: string; asOf: string }) => ref,
+    reevaluation: async (entity: Entity & { asOf: string }, args: { checkId: string }, ctx: Ctx) => {
+      const stored = await readableCheck(ctx, args.checkId);
+      if (stored.subjectId !== entity.id || stored.checkedAt !== entity.asOf) {
+        throw badInput(`check ${args.checkId} is of subject ${stored.subjectId} at ${stored.checkedAt}, not of ${entity.id} at ${entity.asOf}`);
+      }
+      const catalogue = await ctx.loaders.measuresAsOf.load(stored.checkedAt);
+      const { evaluation } = evaluate(entity, stored.matter, stored.checkedAt, catalogue, 'enterpriseAsOf');
+      const differences = compareWithStored(stored, evaluation);
+      return {
+        checkId: stored.checkId,
+        asOf: stored.checkedAt,
+        verdict: evaluation.verdict,
+        measures: evaluation.measures,
+        missingSources: evaluation.missingSources,
+        matchesOriginal: differences.length === 0,
+        differences,
+      };
+    },
+  },
+  PlatformQuery: {
+    measures: async (_root: unknown, args: { matter?: Matter | null; kind?: MeasureKind | null; includeRetired?: boolean | null }, ctx: Ctx) => {
+      requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'measure catalogue');
+      const all = await ctx.loaders.currentMeasures.load('current');
+      return all.filter(
+        (m) => (args.includeRetired || !m.retired) && (!args.matter || m.matters.includes(args.matter)) && (!args.kind || m.kind === args.kind),
+      );
+    },
+    measureHistory: async (_root: unknown, args: { code: string }, ctx: Ctx) => {
+      requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'measure catalogue');
+      const history = await measureHistory(ctx.db, args.code);
+      if (history.length === 0) throw notFound(`no measure with code ${JSON.stringify(args.code)}`);
+      return history;
+    },
+    check: (_root: unknown, args: { checkId: string }, ctx: Ctx) => readableCheck(ctx, args.checkId),
+    replayCheck: async (_root: unknown, args: { checkId: string }, ctx: Ctx) => {
+      const check = await readableCheck(ctx, args.checkId);
+      return { original: check, subject: { id: check.subjectId, asOf: check.checkedAt } };
+    },
+  },
+  PlatformMutation: {
+    addMeasure: async (_root: unknown, args: { code: string; input: MeasureInput; note: string }, ctx: Ctx) => {
+      const caller = requireRole(ctx.caller, ['CREDIT_OFFICE'], 'measure catalogue changes');
+      const content = checkMeasureInput(args.input);
+      return addMeasure(ctx.db, checkMeasureCode(args.code), content, caller.clientId, checkNote(args.note)).catch(conflict);
+    },
+    changeMeasure: async (_root: unknown, args: { code: string; input: MeasureInput; note: string }, ctx: Ctx) => {
+      const caller = requireRole(ctx.caller, ['CREDIT_OFFICE'], 'measure catalogue changes');
+      const content = checkMeasureInput(args.input);
+      const next = await newMeasureVersion(ctx.db, checkMeasureCode(args.code), () => ({ content, retired: false }), caller.clientId, checkNote(args.note)).catch(conflict);
+      if (!next) throw notFound(`no measure with code ${JSON.stringify(args.code)}: use addMeasure for a new one`);
+      return next;
+    },
+    retireMeasure: async (_root: unknown, args: { code: string; note: string }, ctx: Ctx) => {
+      const caller = requireRole(ctx.caller, ['CREDIT_OFFICE'], 'measure catalogue changes');
+      const next = await newMeasureVersion(ctx.db, checkMeasureCode(args.code), (current) => ({ content: current, retired: true }), caller.clientId, checkNote(args.note)).catch(conflict);
+      if (!next) throw notFound(`no measure with code ${JSON.stringify(args.code)}`);
+      return next;
     },
   },
 };

@@ -1,12 +1,25 @@
 import { readFileSync } from 'node:fs';
 import type { SubgraphDefinition } from '../kit/subgraph-server.js';
-import { platformResolvers, type PlatformLoaders } from './resolvers.js';
+import { creditSourcesSdl, DEFAULT_CREDIT_SOURCES, type CreditSource } from './credit-sources.js';
+import { createPlatformLoaders, type PlatformLoaders } from './loaders.js';
+import { checksTable } from './migrations/20261127001200_checks.js';
+import { measureCatalogue } from './migrations/20261127001100_measure_catalogue.js';
+import { measuresTable } from './migrations/20261127001000_measures.js';
+import { platformResolvers } from './resolvers.js';
+
+const OWN_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+const CREDIT_RECORD_SDL = readFileSync(new URL('../kit/credit-record.graphql', import.meta.url), 'utf8');
+
+/** The platform's full SDL for a set of credit sources. */
+export function platformSdl(sources: readonly CreditSource[] = DEFAULT_CREDIT_SOURCES): string {
+  return [OWN_SDL.trimEnd(), creditSourcesSdl(sources).trimEnd(), CREDIT_RECORD_SDL.trimEnd()].join('\n\n') + '\n';
+}
 
 /** The credit office's subgraph (省信用办): subjects, and the check before approval built on them. */
 export const platform: SubgraphDefinition<PlatformLoaders> = {
   name: 'platform',
-  sdl: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
+  sdl: platformSdl(),
   resolvers: platformResolvers,
-  migrations: [],
-  createLoaders: () => ({}),
+  migrations: [measuresTable, measureCatalogue, checksTable],
+  createLoaders: createPlatformLoaders,
 };
