@@ -65,3 +65,25 @@ export async function countStatements(dbs: Record<string, Knex>, work: () => Pro
   }
   return counts;
 }
+
+/**
+ * Makes a new version of a record the way a department's correction does: the current version is
+ * closed and the next one starts now. Returns the new version.
+ */
+export async function reviseRecord(db: Knex, id: string, changes: Partial<Pick<CreditRecordRow, 'status' | 'valid_until' | 'summary' | 'category' | 'list_type'>>): Promise<CreditRecordRow> {
+  const now = new Date().toISOString();
+  return db.transaction(async (trx) => {
+    const current = await trx<CreditRecordRow>('credit_records').where({ id }).whereNull('valid_to').first();
+    if (!current) throw new Error(`no current version of record ${id}`);
+    await trx('credit_records').where({ row_id: current.row_id }).update({ valid_to: now });
+    const { row_id: _ignored, ...rest } = current;
+    const next: CreditRecordRow = { ...rest, ...changes, version: Number(current.version) + 1, valid_from: now, valid_to: null };
+    await trx('credit_records').insert(next);
+    return next;
+  });
+}
+
+/** Records that `personId` holds `role` in `enterpriseId` from `from` to `to`. */
+export async function insertRepresentation(db: Knex, enterpriseId: string, personId: string, from: string, to: string | null = null, role = 'LEGAL_REPRESENTATIVE'): Promise<void> {
+  await db('representations').insert({ enterprise_id: enterpriseId, person_id: personId, role, from_date: from, to_date: to });
+}
