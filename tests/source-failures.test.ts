@@ -68,7 +68,7 @@ describe('a department that is down', () => {
 });
 
 const cases: { name: string; misbehaviour: Misbehaviour; department: Department; reason: RegExp }[] = [
-  { name: 'slow past its timeout', misbehaviour: { kind: 'slow', delayMs: 3000 }, department: 'tax', reason: /no answer within 300 ms/ },
+  { name: 'slow past its timeout', misbehaviour: { kind: 'slow', delayMs: 4000 }, department: 'tax', reason: /no answer within 1000 ms/ },
   { name: 'answering garbage', misbehaviour: { kind: 'garbage' }, department: 'market', reason: /not JSON/ },
   { name: 'answering HTTP 500', misbehaviour: { kind: 'http500' }, department: 'finance', reason: /HTTP 500/ },
 ];
@@ -79,7 +79,7 @@ for (const c of cases) {
     let fake: Awaited<ReturnType<typeof startFakeSubgraph>>;
     before(async () => {
       fake = await startFakeSubgraph(c.misbehaviour);
-      stack = await TestStack.start({ subgraphTimeoutMs: 300, urlOverrides: { [c.department]: fake.url } });
+      stack = await TestStack.start({ subgraphTimeoutMs: 1000, urlOverrides: { [c.department]: fake.url } });
       await seed(stack);
     });
     after(async () => {
@@ -90,7 +90,7 @@ for (const c of cases) {
     it('nulls its fields with an error naming it and answers everything else', async () => {
       const started = Date.now();
       const r = await stack.query(VIEW, { id: IDS.blackEnterprise });
-      assert.ok(Date.now() - started < 2500, 'answered without waiting for the slow source');
+      assert.ok(Date.now() - started < 3500, 'answered without waiting for the slow source');
       assertOnlyMissing(r.data!.subject, r.errors, c.department);
       assert.match(r.errors!.find((e) => e.extensions?.serviceName === c.department)!.message, c.reason);
     });

@@ -9,6 +9,7 @@ import { callerFromHeaders, CallerHeader, type Caller } from './caller.js';
 import { migrate, openDatabase, type DatabaseConfig, type Migration } from './database.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from './http.js';
 import { listen, type RunningServer } from './listen.js';
+import { maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
 
 /** What every resolver of every subgraph receives. */
 export interface SubgraphContext<L> {
@@ -51,7 +52,8 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
   const server = new ApolloServer<SubgraphContext<L>>({
     schema,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    formatError: maskInternalErrors,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskErrorsPlugin(definition.name)],
   });
   await server.start();
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;

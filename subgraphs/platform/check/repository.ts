@@ -77,12 +77,26 @@ function fromRow(row: CheckRow): StoredCheck {
   };
 }
 
-/** Stores many checks with one statement: a batch costs the same number of statements as one check. */
+const COLUMNS: readonly (keyof CheckRow)[] = [
+  'check_id', 'client_id', 'matter', 'case_ref', 'subject_id', 'subject_kind', 'verdict', 'subject_known',
+  'missing_sources', 'answer', 'evidence_refs', 'measure_refs', 'checked_at',
+];
+
+/**
+ * Stores many checks with one statement, so a batch costs the same number of statements as one
+ * check. SQLite caps a multi-row VALUES insert at 500 rows, so there the rows travel as one JSON
+ * parameter unpacked by `json_each`.
+ */
 export async function storeChecks(db: Knex, checks: readonly StoredCheck[]): Promise<void> {
   if (checks.length === 0) return;
-  await db.transaction(async (trx) => {
-    await trx('checks').insert(checks.map(toRow));
-  });
+  const rows = checks.map(toRow);
+  if (db.client.config.client !== 'better-sqlite3') {
+    await db('checks').insert(rows);
+    return;
+  }
+  const payload = rows.map((r) => COLUMNS.map((c) => (c === 'subject_known' ? (r[c] ? 1 : 0) : r[c])));
+  const select = COLUMNS.map((_column, i) => `json_extract(value, '$[${i}]')`).join(', ');
+  await db.raw(`insert into checks (${COLUMNS.join(', ')}) select ${select} from json_each(?)`, [JSON.stringify(payload)]);
 }
 
 export async function findChecks(db: Knex, checkIds: readonly string[]): Promise<StoredCheck[]> {

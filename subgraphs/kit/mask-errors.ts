@@ -1,0 +1,38 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from './errors.js';
+
+/** True for errors meant for the client: GraphQL errors raised on purpose, with a code. */
+function isClientError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  return original instanceof GraphQLError && typeof original.extensions?.code === 'string' && original.extensions.code !== ErrorCode.Internal;
+}
+
+/**
+ * Replaces internal errors (a failed SQL statement, a bug) with a fixed message, so no SQL, stack
+ * or internal detail reaches a client. Use with `maskErrorsPlugin`, which logs what was masked.
+ */
+export function maskInternalErrors(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isClientError(error) || formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' || formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' || formatted.extensions?.code === 'BAD_USER_INPUT') {
+    return formatted;
+  }
+  return { message: 'internal error: the request id in the x-request-id header finds it in the logs', path: formatted.path, extensions: { code: ErrorCode.Internal } };
+}
+
+/** Logs the internal errors of a request with its request id before they are masked. */
+export function maskErrorsPlugin(service: string): ApolloServerPlugin<{ requestId: string }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            if (!isClientError(error) && !(error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) {
+              console.error(`${service}: request ${contextValue.requestId}: ${unwrapResolverError(error) instanceof Error ? (unwrapResolverError(error) as Error).stack : String(error)}`);
+            }
+          }
+        },
+      };
+    },
+  };
+}
