@@ -13,7 +13,6 @@ export const courts = defineDepartment({
   categories: courtsCategories,
   migrations: [courtsTables],
   createLoaders: createCourtsLoaders,
-  holdsData: async (subjectId, loaders) =>
-    (await loaders.debtorCases.load(subjectId)).length > 0 || (await loaders.restrictions.load(subjectId)).length > 0,
+  holdings: (subjectId, loaders) => [loaders.debtorCases.load(subjectId), loaders.restrictions.load(subjectId)],
   resolvers: courtsResolvers,
 });

@@ -19,7 +19,6 @@ export const finance = defineDepartment({
   categories: financeCategories,
   migrations: [financeTables],
   createLoaders: createFinanceLoaders,
-  holdsData: async (subjectId, loaders) =>
-    (await loaders.subsidies.load(subjectId)).length > 0 || (await loaders.creditLoans.load(subjectId)).length > 0,
+  holdings: (subjectId, loaders) => [loaders.subsidies.load(subjectId), loaders.creditLoans.load(subjectId)],
   resolvers: financeResolvers,
 });

@@ -51,8 +51,12 @@ export interface DepartmentParts<L> {
   /** The department's own tables; the shared `credit_records` table comes first automatically. */
   migrations: readonly Migration[];
   createLoaders(db: Knex): L;
-  /** Whether the department holds anything on the subject besides credit records. */
-  holdsData(subjectId: string, loaders: L): Promise<boolean>;
+  /**
+   * Loads of what the department holds on a subject besides credit records (one per table); the
+   * subject is known when any of them finds something. All of them always run, so a batch costs
+   * the same statements whatever its data.
+   */
+  holdings(subjectId: string, loaders: L): Promise<unknown>[];
   /** Resolvers of the department's own types, including the fields of `<Prefix>View`. */
   resolvers: GraphQLResolverMap<DepartmentContext<L>>;
 }
@@ -139,8 +143,11 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
         const rows = await ctx.loaders.recordsAsOf.load(asOfKey(view.asOf, view.subjectId));
         return rows.map((row) => toCreditRecord(name, row, view.asOf!.slice(0, 10)));
       },
-      known: async (view: DepartmentView, _args: unknown, ctx: Ctx) =>
-        (await ctx.loaders.records.load(view.subjectId)).length > 0 || (await parts.holdsData(view.subjectId, ctx.loaders)),
+      // Both lookups always run, so a batch costs the same statements whatever its records are.
+      known: async (view: DepartmentView, _args: unknown, ctx: Ctx) => {
+        const found = await Promise.all([ctx.loaders.records.load(view.subjectId), ...parts.holdings(view.subjectId, ctx.loaders)]);
+        return found.some((value) => (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined));
+      },
       ...(own[viewType] as object),
     },
     Query: {

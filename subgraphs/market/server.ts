@@ -17,13 +17,6 @@ export const market = defineDepartment({
   categories: marketCategories,
   migrations: [marketTables],
   createLoaders: createMarketLoaders,
-  holdsData: async (subjectId, loaders) => {
-    const [registration, decisions, representations] = await Promise.all([
-      loaders.registrations.load(subjectId),
-      loaders.decisions.load(subjectId),
-      loaders.representations.load(subjectId),
-    ]);
-    return registration !== null || decisions.length > 0 || representations.length > 0;
-  },
+  holdings: (subjectId, loaders) => [loaders.registrations.load(subjectId), loaders.decisions.load(subjectId), loaders.representations.load(subjectId)],
   resolvers: marketResolvers,
 });

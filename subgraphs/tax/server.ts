@@ -16,7 +16,6 @@ export const tax = defineDepartment({
   categories: taxCategories,
   migrations: [taxTables],
   createLoaders: createTaxLoaders,
-  holdsData: async (subjectId, loaders) =>
-    (await loaders.grades.load(subjectId)).length > 0 || (await loaders.arrears.load(subjectId)).length > 0,
+  holdings: (subjectId, loaders) => [loaders.grades.load(subjectId), loaders.arrears.load(subjectId)],
   resolvers: taxResolvers,
 });
