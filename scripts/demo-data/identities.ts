@@ -14,6 +14,7 @@ export const HUNAN_DIVISIONS = [
 
 const N = CREDIT_CODE_CHARSET.length;
 const BIRTH_DAYS = 50 * 365; // birth dates spread over 1950-1999
+const PERSON_CAPACITY = 22 * BIRTH_DAYS * 1000;
 
 /** Scrambles 0..31^7-1 bijectively so consecutive subjects do not get consecutive codes. */
 function scramble(i: number): number {
@@ -39,11 +40,13 @@ export function legalPersonId(i: number): string {
 
 /**
  * The i-th demo natural person's resident identity number: a Hunan division, a birth date in
- * 1950-1999 and a sequence number. Distinct for every i below 22 × 18,250 × 1,000.
+ * 1950-1999 and a sequence number. Distinct for every i below 22 × 18,250 × 1,000 (401.5 million).
  */
 export function naturalPersonId(i: number): string {
-  const division = HUNAN_DIVISIONS[i % HUNAN_DIVISIONS.length]!.code;
-  const rest = Math.floor(i / HUNAN_DIVISIONS.length);
+  // Scrambled like the credit codes, so consecutive persons differ in region, birth date and sex.
+  const v = (i * 1_000_003 + 424_242) % PERSON_CAPACITY; // 1,000,003 is prime and does not divide the capacity
+  const division = HUNAN_DIVISIONS[v % HUNAN_DIVISIONS.length]!.code;
+  const rest = Math.floor(v / HUNAN_DIVISIONS.length);
   const day = rest % BIRTH_DAYS;
   const seq = Math.floor(rest / BIRTH_DAYS) % 1000;
   const birth = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');

@@ -1,4 +1,4 @@
-import { addYears } from './clock.js';
+import { addDays, addYears } from './clock.js';
 import type { ListType } from './credit-records.js';
 
 /** How long a record of a category stays in force when the publisher names no end date. */
@@ -6,7 +6,7 @@ export type DefaultPeriod =
   | { kind: 'YEARS'; years: number }
   /** Until the department lifts it (consumption restriction, abnormal operations). */
   | { kind: 'UNTIL_LIFTED' }
-  /** Until the end of the year after the rating year (tax credit grades are published yearly). */
+  /** One year from publication, when the next yearly rating replaces it (tax credit grades). */
   | { kind: 'RATING_YEAR' };
 
 /** A record category a department owns; the list type follows from it. */
@@ -26,6 +26,6 @@ export function defaultValidUntil(category: CategoryDefinition, decidedOn: strin
     case 'UNTIL_LIFTED':
       return null;
     case 'RATING_YEAR':
-      return `${Number(decidedOn.slice(0, 4)) + 1}-12-31`;
+      return addDays(addYears(decidedOn, 1), -1);
   }
 }
