@@ -16,6 +16,8 @@ export interface CategoryDefinition {
   period: DefaultPeriod;
   /** Chinese term and English description, shown in the catalogue and the docs. */
   description: string;
+  /** Severity for credit repair; by default black is SERIOUS, watch ORDINARY. */
+  severity?: 'MINOR' | 'ORDINARY' | 'SERIOUS';
 }
 
 /** The default `validUntil` of a record of this category decided on `decidedOn`. */

@@ -15,10 +15,16 @@ import {
 } from './credit-records.js';
 import type { Migration } from './database.js';
 import { badInput } from './errors.js';
+import { lifecycleResolvers } from './lifecycle/resolvers.js';
+import { repairPolicyFromEnv, type RepairPolicy } from './lifecycle/repair.js';
+import { lifecycleSdl } from './lifecycle/sdl.js';
 import { creditRecords } from './migrations/20261127000000_credit_records.js';
+import { recordLifecycle } from './migrations/20261127000500_record_lifecycle.js';
+import { mergeResolvers } from './resolver-maps.js';
 import type { SubgraphContext, SubgraphDefinition } from './subgraph-server.js';
 
 const CREDIT_RECORD_SDL = readFileSync(new URL('./credit-record.graphql', import.meta.url), 'utf8');
+const LIFECYCLE_SDL = readFileSync(new URL('./record-lifecycle.graphql', import.meta.url), 'utf8');
 
 /** The loaders every department has, next to its own. */
 export interface DepartmentLoaders {
@@ -112,7 +118,9 @@ export function departmentSdl(parts: Pick<DepartmentParts<unknown>, 'name' | 'ty
   return [
     departmentEntitySdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
     readFileSync(parts.schemaFile, 'utf8').trimEnd(),
+    lifecycleSdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
     CREDIT_RECORD_SDL.trimEnd(),
+    LIFECYCLE_SDL.trimEnd(),
   ].join('\n\n') + '\n';
 }
 
@@ -124,8 +132,8 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
   const viewType = `${typePrefix}View`;
   const queryType = `${typePrefix}Query`;
 
-  const resolvers: GraphQLResolverMap<Ctx> = {
-    ...own,
+  let policy: RepairPolicy | undefined;
+  const shared: GraphQLResolverMap<Ctx> = {
     Subject: {
       __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
       [name]: (subject: { id: string }): DepartmentView => ({ subjectId: subject.id, asOf: null }),
@@ -148,11 +156,9 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
         const found = await Promise.all([ctx.loaders.records.load(view.subjectId), ...parts.holdings(view.subjectId, ctx.loaders)]);
         return found.some((value) => (Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined));
       },
-      ...(own[viewType] as object),
     },
     Query: {
       [name]: () => ({}),
-      ...(own.Query as object),
     },
     [queryType]: {
       records: async (
@@ -172,16 +178,20 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
         });
         return rows.map((row) => toCreditRecord(name, row));
       },
-      ...(own[queryType] as object),
     },
   };
+  const resolvers = mergeResolvers<Ctx>(
+    shared,
+    lifecycleResolvers(name, typePrefix, parts.categories, () => (policy ??= repairPolicyFromEnv())) as GraphQLResolverMap<Ctx>,
+    own,
+  );
 
   return {
     name,
     categories: parts.categories,
     sdl: departmentSdl(parts),
     resolvers,
-    migrations: [creditRecords, ...parts.migrations],
+    migrations: [creditRecords, recordLifecycle, ...parts.migrations],
     createLoaders: (db) => ({ ...parts.createLoaders(db), records: recordsLoader(db), recordsAsOf: recordsAsOfLoader(db) }),
   };
 }

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { Knex } from 'knex';
+import { defaultValidUntil, type CategoryDefinition } from '../categories.js';
+import { isIsoDate, today } from '../clock.js';
+import type { CreditRecordRow } from '../credit-records.js';
+import { badInput, ErrorCode, notFound } from '../errors.js';
+import { checkSubjectId } from '../identifiers.js';
+import { contentOf, currentVersion, writeVersion } from './versions.js';
+
+export interface PublishInput {
+  subjectId: string;
+  category: string;
+  decisionNo: string;
+  decidedOn: string;
+  validUntil?: string | null;
+  summary: string;
+}
+
+export type CorrectInput = Partial<Pick<PublishInput, 'category' | 'decidedOn' | 'validUntil' | 'summary'>>;
+
+const MAX_SUMMARY = 2000;
+
+function category(categories: readonly CategoryDefinition[], department: string, code: string): CategoryDefinition {
+  const found = categories.find((c) => c.code === code);
+  if (!found) throw badInput(`category ${JSON.stringify(code)} is not one of ${department}'s: expected one of ${categories.map((c) => c.code).join(', ')}`);
+  return found;
+}
+
+function date(field: string, value: string): string {
+  if (!isIsoDate(value)) throw badInput(`${field} ${JSON.stringify(value)} is not valid: expected a calendar date YYYY-MM-DD`);
+  return value;
+}
+
+function text(field: string, value: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed === '') throw badInput(`${field} is empty: expected text`);
+  if (trimmed.length > max) throw badInput(`${field} is ${trimmed.length} characters long: expected at most ${max}`);
+  return trimmed;
+}
+
+/** Checks dates in order: decided not in the future, period ending on or after the decision. */
+function checkPeriod(decidedOn: string, validUntil: string | null): void {
+  if (decidedOn > today()) throw badInput(`decidedOn ${decidedOn} is in the future: expected today (${today()}) or earlier`);
+  if (validUntil !== null && validUntil < decidedOn) throw badInput(`validUntil ${validUntil} is before decidedOn ${decidedOn}: expected the period to end on or after the decision`);
+}
+
+/** A record id derived from what identifies a publication, so a retried publish finds its record. */
+export function recordIdFor(department: string, decisionNo: string, subjectId: string): string {
+  return `${department}-${createHash('sha256').update(`${decisionNo}\u0000${subjectId}`).digest('hex').slice(0, 20)}`;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'ER_DUP_ENTRY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}
+
+/**
+ * Publishes a record (发起). Publishing the same decision number for the same subject again
+ * returns the record already published; with different content it is a conflict.
+ */
+export async function publishRecord(db: Knex, department: string, categories: readonly CategoryDefinition[], input: PublishInput): Promise<CreditRecordRow> {
+  const subject = checkSubjectId(input.subjectId);
+  if (!subject.valid) throw badInput(`subjectId ${JSON.stringify(input.subjectId)} is not valid: ${subject.reason}`);
+  const cat = category(categories, department, input.category);
+  const decisionNo = text('decisionNo', input.decisionNo, 128);
+  const decidedOn = date('decidedOn', input.decidedOn);
+  const validUntil = input.validUntil == null ? defaultValidUntil(cat, decidedOn) : date('validUntil', input.validUntil);
+  checkPeriod(decidedOn, validUntil);
+  const row = {
+    id: recordIdFor(department, decisionNo, input.subjectId),
+    subject_id: input.subjectId,
+    category: cat.code,
+    list_type: cat.listType,
+    decision_no: decisionNo,
+    decided_on: decidedOn,
+    valid_until: validUntil,
+    status: 'ACTIVE' as const,
+    summary: text('summary', input.summary, MAX_SUMMARY),
+  };
+  const existing = async (): Promise<CreditRecordRow | null> => {
+    const first = await db<CreditRecordRow>('credit_records').where({ id: row.id, version: 1 }).first();
+    if (!first) return null;
+    if (contentOf(first) !== contentOf(row)) {
+      throw new GraphQLError(
+        `decision ${decisionNo} was published already for ${input.subjectId} as record ${row.id}, with different content: use correctRecord to change it`,
+        { extensions: { code: ErrorCode.Conflict, recordId: row.id } },
+      );
+    }
+    return (await currentVersion(db, row.id))!;
+  };
+  const before = await existing();
+  if (before) return before;
+  try {
+    return await db.transaction((trx) => writeVersion(trx, department, null, row, 'PUBLISHED'));
+  } catch (err) {
+    // Two identical publications at once: the second finds the first.
+    if (isUniqueViolation(err)) {
+      const raced = await existing();
+      if (raced) return raced;
+    }
+    throw err;
+  }
+}
+
+async function currentOrNotFound(db: Knex, department: string, id: string): Promise<CreditRecordRow> {
+  const current = await currentVersion(db, id);
+  if (!current) throw notFound(`no record ${JSON.stringify(id)} in ${department}`);
+  return current;
+}
+
+/** Corrects a record: a new version with the given fields changed. An identical correction changes nothing. */
+export async function correctRecord(db: Knex, department: string, categories: readonly CategoryDefinition[], id: string, input: CorrectInput): Promise<CreditRecordRow> {
+  return db.transaction(async (trx) => {
+    const current = await currentOrNotFound(trx, department, id);
+    if (current.status === 'REVOKED') throw badInput(`record ${id} is REVOKED: a revoked record is not corrected; publish a new decision instead`);
+    const cat = input.category != null ? category(categories, department, input.category) : null;
+    if (cat && cat.listType !== current.list_type) {
+      throw badInput(`category ${cat.code} puts a subject on the ${cat.listType} list, not ${current.list_type}: publish a new record instead`);
+    }
+    const next = {
+      ...current,
+      category: cat?.code ?? current.category,
+      decided_on: input.decidedOn != null ? date('decidedOn', input.decidedOn) : current.decided_on,
+      valid_until: input.validUntil !== undefined ? (input.validUntil === null ? null : date('validUntil', input.validUntil)) : current.valid_until,
+      summary: input.summary != null ? text('summary', input.summary, MAX_SUMMARY) : current.summary,
+    };
+    checkPeriod(next.decided_on, next.valid_until);
+    if (contentOf(next) === contentOf(current)) return current;
+    return writeVersion(trx, department, current, next, 'CORRECTED');
+  });
+}
+
+/** Revokes a record: a new version with status REVOKED. Revoking it again changes nothing. */
+export async function revokeRecord(db: Knex, department: string, id: string, reason: string): Promise<CreditRecordRow> {
+  const why = text('reason', reason, MAX_SUMMARY);
+  return db.transaction(async (trx) => {
+    const current = await currentOrNotFound(trx, department, id);
+    if (current.status === 'REVOKED') return current;
+    return writeVersion(trx, department, current, { ...current, status: 'REVOKED', summary: `${current.summary}（撤销：${why}）` }, 'REVOKED');
+  });
+}
