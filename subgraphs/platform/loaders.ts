@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { findChecks, storeChecks, type StoredCheck } from './check/repository.js';
+import { feedbackOf } from './feedback/repository.js';
+import { groupLoader } from '../kit/loaders.js';
 import { currentMeasures, measuresAsOf } from './measures/repository.js';
 import type { MeasureVersion } from './measures/types.js';
 
@@ -22,6 +24,7 @@ export function createPlatformLoaders(db: Knex) {
       },
       { cache: false, maxBatchSize: 1000 },
     ),
+    feedback: groupLoader((checkIds) => feedbackOf(db, checkIds), (row) => row.check_id),
     checks: new DataLoader<string, StoredCheck | null>(async (ids) => {
       const found = new Map((await findChecks(db, ids)).map((c) => [c.checkId, c]));
       return ids.map((id) => found.get(id) ?? null);

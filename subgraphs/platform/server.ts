@@ -6,20 +6,26 @@ import { checksTable } from './migrations/20261127001200_checks.js';
 import { measureCatalogue } from './migrations/20261127001100_measure_catalogue.js';
 import { measuresTable } from './migrations/20261127001000_measures.js';
 import { platformResolvers } from './resolvers.js';
+import { feedbackModule } from './feedback/module.js';
+import type { PlatformModule } from './module.js';
+import { mergeResolvers } from '../kit/resolver-maps.js';
 
 const OWN_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 const CREDIT_RECORD_SDL = readFileSync(new URL('../kit/credit-record.graphql', import.meta.url), 'utf8');
 
+/** The platform's concerns beyond subjects, measures and the check: an explicit list. */
+const MODULES: readonly PlatformModule[] = [feedbackModule];
+
 /** The platform's full SDL for a set of credit sources. */
 export function platformSdl(sources: readonly CreditSource[] = DEFAULT_CREDIT_SOURCES): string {
-  return [OWN_SDL.trimEnd(), creditSourcesSdl(sources).trimEnd(), CREDIT_RECORD_SDL.trimEnd()].join('\n\n') + '\n';
+  return [OWN_SDL, creditSourcesSdl(sources), ...MODULES.map((m) => m.sdl), CREDIT_RECORD_SDL].map((part) => part.trimEnd()).join('\n\n') + '\n';
 }
 
 /** The credit office's subgraph (省信用办): subjects, and the check before approval built on them. */
 export const platform: SubgraphDefinition<PlatformLoaders> = {
   name: 'platform',
   sdl: platformSdl(),
-  resolvers: platformResolvers,
-  migrations: [measuresTable, measureCatalogue, checksTable],
+  resolvers: mergeResolvers(platformResolvers, ...MODULES.map((m) => m.resolvers)),
+  migrations: [measuresTable, measureCatalogue, checksTable, ...MODULES.flatMap((m) => m.migrations)],
   createLoaders: createPlatformLoaders,
 };
