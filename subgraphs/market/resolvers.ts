@@ -1,5 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import type { DepartmentContext, DepartmentView } from '../kit/department.js';
+import { badInput } from '../kit/errors.js';
+import { workingCalendarFromEnv, type WorkingCalendar } from '../kit/working-days.js';
+import { doublePublicityReport } from './double-publicity.js';
 import type { MarketLoaders } from './loaders.js';
 import type { AdministrativeDecisionKind, AdministrativeDecisionRow, RegistrationRow, RepresentationRow } from './repository.js';
 
@@ -16,7 +19,16 @@ async function decisionsOfKind(view: DepartmentView, ctx: Ctx, kind: Administrat
   return (await ctx.loaders.decisions.load(view.subjectId)).filter((row) => row.kind === kind);
 }
 
+let calendar: WorkingCalendar | undefined;
+
 export const marketResolvers: GraphQLResolverMap<Ctx> = {
+  MarketQuery: {
+    doublePublicity: (_root: unknown, args: { from: string; to: string; kind?: AdministrativeDecisionKind | null; limit?: number | null }, ctx: Ctx) => {
+      const limit = args.limit ?? 100;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badInput(`limit ${limit} is not valid: expected 1 to 1000`);
+      return doublePublicityReport(ctx.db, (calendar ??= workingCalendarFromEnv()), { ...args, limit });
+    },
+  },
   MarketView: {
     registration: (view: DepartmentView, _args: unknown, ctx: Ctx) => ctx.loaders.registrations.load(view.subjectId),
     licences: (view: DepartmentView, _args: unknown, ctx: Ctx) => decisionsOfKind(view, ctx, 'LICENCE'),
