@@ -15,6 +15,7 @@ import {
 } from './credit-records.js';
 import type { Migration } from './database.js';
 import { badInput } from './errors.js';
+import { CASE_STATISTICS_TYPES, caseStatisticsResolvers, caseStatisticsSdl } from './lifecycle/case-statistics.js';
 import { lifecycleResolvers } from './lifecycle/resolvers.js';
 import { repairPolicyFromEnv, type RepairPolicy } from './lifecycle/repair.js';
 import { lifecycleSdl } from './lifecycle/sdl.js';
@@ -119,8 +120,10 @@ export function departmentSdl(parts: Pick<DepartmentParts<unknown>, 'name' | 'ty
     departmentEntitySdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
     readFileSync(parts.schemaFile, 'utf8').trimEnd(),
     lifecycleSdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
+    caseStatisticsSdl(parts.typePrefix),
     CREDIT_RECORD_SDL.trimEnd(),
     LIFECYCLE_SDL.trimEnd(),
+    CASE_STATISTICS_TYPES,
   ].join('\n\n') + '\n';
 }
 
@@ -183,6 +186,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
   const resolvers = mergeResolvers<Ctx>(
     shared,
     lifecycleResolvers(name, typePrefix, parts.categories, () => (policy ??= repairPolicyFromEnv())) as GraphQLResolverMap<Ctx>,
+    caseStatisticsResolvers(name, typePrefix) as GraphQLResolverMap<Ctx>,
     own,
   );
 
