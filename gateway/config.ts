@@ -13,6 +13,8 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   subgraphConnections: number;
   maxBodyBytes: number;
+  /** Requests a minute each address may send to the public endpoint. */
+  publicRatePerMinute: number;
   clients: readonly ClientDefinition[];
 }
 
@@ -37,7 +39,8 @@ export function parseSubgraphUrls(raw: string | undefined, source = 'SUBGRAPH_UR
 /**
  * Command line: `--supergraph FILE --port N` (as other gateways take them). Environment:
  * PORT (4000), HOST (127.0.0.1), SUPERGRAPH_FILE, SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS (2000),
- * SUBGRAPH_CONNECTIONS (64), MAX_BODY_BYTES (1 MiB), CLIENTS_FILE (demo clients when unset).
+ * SUBGRAPH_CONNECTIONS (64), MAX_BODY_BYTES (1 MiB), PUBLIC_RATE_LIMIT_PER_MINUTE (60),
+ * CLIENTS_FILE (demo clients when unset).
  */
 export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const { values } = parseArgs({
@@ -55,6 +58,7 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     subgraphTimeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 2000, { min: 1, max: 600_000 }, env),
     subgraphConnections: envInt('SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 10_000 }, env),
     maxBodyBytes: envInt('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 512 * 1024 * 1024 }, env),
+    publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),
     clients: clientsFile ? loadClientsFile(clientsFile) : DEMO_CLIENTS,
   };
 }

@@ -9,8 +9,13 @@ import { ErrorCode } from '../subgraphs/kit/errors.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from '../subgraphs/kit/http.js';
 import { listen, type RunningServer } from '../subgraphs/kit/listen.js';
 import { ClientRegistry } from './clients.js';
+import { PublicAccessPolicy } from './public-access.js';
+import { RateLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-datasource.js';
+
+const PUBLIC_CALLER = { clientId: 'public', role: 'PUBLIC' as const };
+const PUBLIC_MAX_BODY_BYTES = 16 * 1024;
 
 // Offline deployments: never try to send Apollo's anonymous telemetry.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -48,6 +53,52 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   await server.start();
 
+  const publicPolicy = new PublicAccessPolicy(supergraphSdl);
+  const publicLimiter = new RateLimiter(config.publicRatePerMinute);
+  const fail = (res: ServerResponse, requestId: string, idHeader: Record<string, string>) => (err: unknown) => {
+    if (err instanceof BodyTooLargeError) {
+      sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, idHeader);
+      return;
+    }
+    console.error(`gateway: request ${requestId} failed:`, err);
+    if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, `internal error (request id ${requestId})`, idHeader);
+  };
+
+  /**
+   * The public endpoint: no key, a rate limit per address, and only the published red and black
+   * lists and conduct reports (PublicAccessPolicy) — checked before anything is executed.
+   */
+  const servePublic = (req: IncomingMessage, res: ServerResponse, requestId: string, idHeader: Record<string, string>): void => {
+    const wait = publicLimiter.take(req.socket.remoteAddress ?? 'unknown');
+    if (wait > 0) {
+      req.resume();
+      sendGraphQLError(res, 429, 'RATE_LIMITED', `too many requests from this address: retry in ${wait} s`, { ...idHeader, 'retry-after': String(wait) });
+      return;
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      sendGraphQLError(res, 405, 'METHOD_NOT_ALLOWED', 'the public endpoint takes POST with a JSON body', { ...idHeader, allow: 'POST' });
+      return;
+    }
+    readBody(req, PUBLIC_MAX_BODY_BYTES)
+      .then((body) => {
+        let parsed: { query?: unknown; operationName?: unknown };
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          sendGraphQLError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON', idHeader);
+          return;
+        }
+        const refusal = publicPolicy.refuse(parsed?.query, parsed?.operationName);
+        if (refusal) {
+          sendGraphQLError(res, 403, ErrorCode.Forbidden, `public access: ${refusal}`, idHeader);
+          return;
+        }
+        return executeGraphQL(server, req, res, body, async () => ({ caller: PUBLIC_CALLER, requestId }), idHeader);
+      })
+      .catch(fail(res, requestId, idHeader));
+  };
+
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
     const idHeader = { [CallerHeader.requestId]: requestId };
@@ -56,8 +107,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       sendJson(res, 200, { status: 'ok' }, idHeader);
       return;
     }
+    if (path === '/public/graphql') {
+      servePublic(req, res, requestId, idHeader);
+      return;
+    }
     if (path !== '/graphql') {
-      sendGraphQLError(res, 404, ErrorCode.NotFound, `no route ${path}; GraphQL is served at /graphql`, idHeader);
+      sendGraphQLError(res, 404, ErrorCode.NotFound, `no route ${path}; GraphQL is served at /graphql (and the public lists at /public/graphql)`, idHeader);
       return;
     }
     const caller = clients.authenticate(req.headers.authorization);
@@ -71,14 +126,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     }
     readBody(req, config.maxBodyBytes)
       .then((body) => executeGraphQL(server, req, res, body, async () => ({ caller, requestId }), idHeader))
-      .catch((err: unknown) => {
-        if (err instanceof BodyTooLargeError) {
-          sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, idHeader);
-          return;
-        }
-        console.error(`gateway: request ${requestId} failed:`, err);
-        if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, `internal error (request id ${requestId})`, idHeader);
-      });
+      .catch(fail(res, requestId, idHeader));
   };
 
   let running: RunningServer | undefined;

@@ -16,11 +16,13 @@ import {
 import type { Migration } from './database.js';
 import { badInput } from './errors.js';
 import { CASE_STATISTICS_TYPES, caseStatisticsResolvers, caseStatisticsSdl } from './lifecycle/case-statistics.js';
+import { PUBLIC_TYPES, publicResolvers, publicSdl } from './lifecycle/public-and-reports.js';
 import { lifecycleResolvers } from './lifecycle/resolvers.js';
 import { repairPolicyFromEnv, type RepairPolicy } from './lifecycle/repair.js';
 import { lifecycleSdl } from './lifecycle/sdl.js';
 import { creditRecords } from './migrations/20261127000000_credit_records.js';
 import { recordLifecycle } from './migrations/20261127000500_record_lifecycle.js';
+import { reportsTable } from './migrations/20261127000700_reports.js';
 import { mergeResolvers } from './resolver-maps.js';
 import type { SubgraphContext, SubgraphDefinition } from './subgraph-server.js';
 
@@ -121,9 +123,11 @@ export function departmentSdl(parts: Pick<DepartmentParts<unknown>, 'name' | 'ty
     readFileSync(parts.schemaFile, 'utf8').trimEnd(),
     lifecycleSdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
     caseStatisticsSdl(parts.typePrefix),
+    publicSdl(parts.typePrefix),
     CREDIT_RECORD_SDL.trimEnd(),
     LIFECYCLE_SDL.trimEnd(),
     CASE_STATISTICS_TYPES,
+    PUBLIC_TYPES,
   ].join('\n\n') + '\n';
 }
 
@@ -187,6 +191,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
     shared,
     lifecycleResolvers(name, typePrefix, parts.categories, () => (policy ??= repairPolicyFromEnv())) as GraphQLResolverMap<Ctx>,
     caseStatisticsResolvers(name, typePrefix) as GraphQLResolverMap<Ctx>,
+    publicResolvers(name, typePrefix) as GraphQLResolverMap<Ctx>,
     own,
   );
 
@@ -195,7 +200,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
     categories: parts.categories,
     sdl: departmentSdl(parts),
     resolvers,
-    migrations: [creditRecords, recordLifecycle, ...parts.migrations],
+    migrations: [creditRecords, recordLifecycle, reportsTable, ...parts.migrations],
     createLoaders: (db) => ({ ...parts.createLoaders(db), records: recordsLoader(db), recordsAsOf: recordsAsOfLoader(db) }),
   };
 }

@@ -19,6 +19,8 @@ export interface StackOptions {
   subgraphTimeoutMs?: number;
   /** Routes a subgraph name to another URL (a deliberately broken server, say). */
   urlOverrides?: Partial<Record<ServiceName, string>>;
+  /** Rate limit of the public endpoint (requests a minute per address). */
+  publicRatePerMinute?: number;
 }
 
 export interface GraphQLResult<T = Record<string, any>> {
@@ -44,6 +46,7 @@ export class TestStack {
       engine: options.engine ?? 'sqlite',
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
       urlOverrides: options.urlOverrides ?? {},
+      publicRatePerMinute: options.publicRatePerMinute ?? 10_000,
     });
     await stack.boot();
     return stack;
@@ -74,6 +77,7 @@ export class TestStack {
       subgraphTimeoutMs: this.options.subgraphTimeoutMs,
       subgraphConnections: 16,
       maxBodyBytes: 1024 * 1024,
+      publicRatePerMinute: this.options.publicRatePerMinute,
       clients: DEMO_CLIENTS,
     });
     this.gatewayUrl = (await this.gateway.listen(0)).url;

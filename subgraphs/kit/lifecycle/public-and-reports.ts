@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import { today } from '../clock.js';
+import type { CreditRecordRow } from '../credit-records.js';
+import { badInput, forbidden } from '../errors.js';
+import { checkSubjectId, maskSubjectId } from '../identifiers.js';
+import type { SubgraphContext } from '../subgraph-server.js';
+import { reportSealerFromEnv, type Sealer } from './sealing.js';
+
+/**
+ * The public side of a department: its published red and black lists (红黑名单), open to anyone
+ * through the gateway's public endpoint, and reports of untrustworthy conduct (举报) from anyone,
+ * whose reporter only the department itself can read.
+ */
+export function publicSdl(typePrefix: string): string {
+  return `extend type ${typePrefix}Query {
+  "公示名单 Active red or black list entries (public; identity numbers masked), newest decision first."
+  publicList(listType: ListType!, category: String, limit: Int = 100, offset: Int = 0): [PublicListEntry!]!
+  "举报 Reports of untrustworthy conduct addressed to this department, with the reporter (this department only)."
+  reports(status: ReportStatus, limit: Int = 100): [ConductReport!]!
+}
+
+extend type ${typePrefix}Mutation {
+  "举报 Reports untrustworthy conduct of a subject to this department (anyone); the reporter's identity is kept secret."
+  submitReport(input: ConductReportInput!): ReportReceipt!
+}`;
+}
+
+export const PUBLIC_TYPES = `"""
+公示名单条目 An entry of a published red or black list, with public fields only.
+"""
+type PublicListEntry @shareable {
+  "部门 Publishing department."
+  department: String!
+  "主体标识 Credit code, or a masked identity number for a person."
+  subjectId: String!
+  "类别 Category code."
+  category: String!
+  "名单类型 RED or BLACK."
+  listType: ListType!
+  "决定文书号 Decision document number."
+  decisionNo: String!
+  "决定日期 Decision date."
+  decidedOn: String!
+  "有效期至 End of the publicity period."
+  validUntil: String
+}
+
+"""
+举报状态 Where a report stands.
+"""
+enum ReportStatus {
+  "已受理 Received."
+  RECEIVED
+  "核查中 Being verified."
+  VERIFYING
+  "属实 Substantiated."
+  SUBSTANTIATED
+  "不属实 Not substantiated."
+  UNSUBSTANTIATED
+}
+
+"""
+举报 A report of untrustworthy conduct, as the public submits it.
+"""
+input ConductReportInput {
+  "被举报主体 The subject's credit code or identity number."
+  subjectId: ID!
+  "举报内容 The conduct reported."
+  conduct: String!
+  "举报人姓名 The reporter's name (kept secret)."
+  reporterName: String!
+  "联系方式 How to reach the reporter (kept secret)."
+  reporterContact: String!
+}
+
+"""
+举报回执 Receipt of a report.
+"""
+type ReportReceipt @shareable {
+  "举报编号 Report id, for follow-up."
+  id: ID!
+  "受理时间 When it was received."
+  submittedAt: String!
+}
+
+"""
+举报 A report of untrustworthy conduct, as the receiving department sees it.
+"""
+type ConductReport @shareable {
+  "举报编号 Report id."
+  id: ID!
+  "被举报主体 The subject reported."
+  subjectId: ID!
+  "举报内容 The conduct reported."
+  conduct: String!
+  "受理时间 When it was received."
+  submittedAt: String!
+  "状态 Where it stands."
+  status: ReportStatus!
+  "举报人姓名 The reporter's name."
+  reporterName: String!
+  "联系方式 The reporter's contact."
+  reporterContact: String!
+}`;
+
+interface ReportRow {
+  id: string;
+  subject_id: string;
+  conduct: string;
+  reporter_sealed: string;
+  submitted_at: string;
+  status: string;
+}
+
+function limitOf(value: number | null | undefined, max = 1000): number {
+  const limit = value ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badInput(`limit ${limit} is not valid: expected 1 to ${max}`);
+  return limit;
+}
+
+function text(field: string, value: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed === '') throw badInput(`${field} is empty: expected text`);
+  if (trimmed.length > max) throw badInput(`${field} is ${trimmed.length} characters long: expected at most ${max}`);
+  return trimmed;
+}
+
+export function publicResolvers(name: string, typePrefix: string): GraphQLResolverMap<SubgraphContext<unknown>> {
+  let sealer: Sealer | undefined;
+  const seal = () => (sealer ??= reportSealerFromEnv());
+  return {
+    [`${typePrefix}Query`]: {
+      publicList: async (
+        _root: unknown,
+        args: { listType: string; category?: string | null; limit?: number | null; offset?: number | null },
+        ctx: SubgraphContext<unknown>,
+      ) => {
+        if (args.listType !== 'RED' && args.listType !== 'BLACK') throw badInput(`listType ${args.listType} is not published: expected RED or BLACK`);
+        const offset = args.offset ?? 0;
+        if (!Number.isInteger(offset) || offset < 0 || offset > 100_000) throw badInput(`offset ${offset} is not valid: expected 0 to 100000`);
+        const day = today();
+        const q = ctx.db<CreditRecordRow>('credit_records')
+          .whereNull('valid_to')
+          .where({ list_type: args.listType, status: 'ACTIVE' })
+          .where('decided_on', '<=', day)
+          .andWhere((w) => w.whereNull('valid_until').orWhere('valid_until', '>=', day));
+        if (args.category) q.where('category', args.category);
+        const rows = await q.orderBy([{ column: 'decided_on', order: 'desc' }, { column: 'row_id', order: 'desc' }]).limit(limitOf(args.limit)).offset(offset);
+        return rows.map((r) => ({
+          department: name,
+          subjectId: maskSubjectId(r.subject_id),
+          category: r.category,
+          listType: r.list_type,
+          decisionNo: r.decision_no,
+          decidedOn: r.decided_on,
+          validUntil: r.valid_until,
+        }));
+      },
+      reports: async (_root: unknown, args: { status?: string | null; limit?: number | null }, ctx: SubgraphContext<unknown>) => {
+        if (ctx.caller?.role !== 'DEPARTMENT' || ctx.caller.department !== name) {
+          throw forbidden(`reports to ${name} are visible only to the ${name} department`, { rule: `${name}.reports` });
+        }
+        const q = ctx.db<ReportRow>('reports');
+        if (args.status) q.where('status', args.status);
+        const rows = await q.orderBy('submitted_at').limit(limitOf(args.limit));
+        return rows.map((r) => {
+          const reporter = JSON.parse(seal().open(r.reporter_sealed)) as { name: string; contact: string };
+          return { id: r.id, subjectId: r.subject_id, conduct: r.conduct, submittedAt: r.submitted_at, status: r.status, reporterName: reporter.name, reporterContact: reporter.contact };
+        });
+      },
+    },
+    [`${typePrefix}Mutation`]: {
+      submitReport: async (
+        _root: unknown,
+        args: { input: { subjectId: string; conduct: string; reporterName: string; reporterContact: string } },
+        ctx: SubgraphContext<unknown>,
+      ) => {
+        const { input } = args;
+        const subject = checkSubjectId(input.subjectId);
+        if (!subject.valid) throw badInput(`subjectId ${JSON.stringify(input.subjectId)} is not valid: ${subject.reason}`);
+        const row: ReportRow = {
+          id: `rpt-${randomUUID()}`,
+          subject_id: input.subjectId,
+          conduct: text('conduct', input.conduct, 5000),
+          reporter_sealed: seal().seal(JSON.stringify({ name: text('reporterName', input.reporterName, 100), contact: text('reporterContact', input.reporterContact, 200) })),
+          submitted_at: new Date().toISOString(),
+          status: 'RECEIVED',
+        };
+        await ctx.db('reports').insert(row);
+        return { id: row.id, submittedAt: row.submitted_at };
+      },
+    },
+  };
+}
