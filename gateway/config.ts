@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { databaseConfigFromEnv, type DatabaseConfig } from '../subgraphs/kit/database.js';
 import { ConfigError, envInt, envOptional, envString } from '../subgraphs/kit/env.js';
 import { DEMO_CLIENTS, loadClientsFile, type ClientDefinition } from './clients.js';
 
@@ -8,6 +9,12 @@ export interface GatewayConfig {
   port: number;
   host: string;
   supergraphFile: string;
+  /**
+   * The registry database the supergraph comes from (polled every registryPollMs), or null to
+   * serve `supergraphFile` as it is — what `--supergraph FILE` asks for.
+   */
+  registry: DatabaseConfig | null;
+  registryPollMs: number;
   /** Routing URLs that replace those in the supergraph, by subgraph name. */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
@@ -37,7 +44,8 @@ export function parseSubgraphUrls(raw: string | undefined, source = 'SUBGRAPH_UR
 }
 
 /**
- * Command line: `--supergraph FILE --port N` (as other gateways take them). Environment:
+ * Command line: `--supergraph FILE --port N` (as other gateways take them; a supergraph file means
+ * no registry). Environment: REGISTRY_POLL_MS (1000) and the registry's database settings,
  * PORT (4000), HOST (127.0.0.1), SUPERGRAPH_FILE, SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS (2000),
  * SUBGRAPH_CONNECTIONS (64), MAX_BODY_BYTES (1 MiB), PUBLIC_RATE_LIMIT_PER_MINUTE (60),
  * CLIENTS_FILE (demo clients when unset).
@@ -50,10 +58,13 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
   });
   const port = values.port !== undefined ? envInt('--port', 0, { min: 0, max: 65535 }, { '--port': values.port }) : envInt('PORT', 4000, { min: 0, max: 65535 }, env);
   const clientsFile = envOptional('CLIENTS_FILE', env);
+  const staticFile = values.supergraph ?? envOptional('SUPERGRAPH_FILE', env);
   return {
     port,
     host: values.host ?? envString('HOST', '127.0.0.1', env),
-    supergraphFile: path.resolve(values.supergraph ?? envString('SUPERGRAPH_FILE', DEFAULT_SUPERGRAPH, env)),
+    supergraphFile: path.resolve(staticFile ?? DEFAULT_SUPERGRAPH),
+    registry: staticFile ? null : databaseConfigFromEnv('registry', env),
+    registryPollMs: envInt('REGISTRY_POLL_MS', 1000, { min: 50, max: 60_000 }, env),
     subgraphUrls: parseSubgraphUrls(envOptional('SUBGRAPH_URLS', env)),
     subgraphTimeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 2000, { min: 1, max: 600_000 }, env),
     subgraphConnections: envInt('SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 10_000 }, env),

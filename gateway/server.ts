@@ -9,18 +9,25 @@ import { ErrorCode } from '../subgraphs/kit/errors.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from '../subgraphs/kit/http.js';
 import { listen, type RunningServer } from '../subgraphs/kit/listen.js';
 import { ClientRegistry } from './clients.js';
+import { OperationRecorder } from './operation-recorder.js';
 import { PublicAccessPolicy } from './public-access.js';
+import { RegistrySource } from './registry-source.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-datasource.js';
 
 const PUBLIC_CALLER = { clientId: 'public', role: 'PUBLIC' as const };
 const PUBLIC_MAX_BODY_BYTES = 16 * 1024;
+const OPERATION_FLUSH_MS = 2000;
 
 // Offline deployments: never try to send Apollo's anonymous telemetry.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 export interface Gateway {
+  /** The registry version served, 0 when serving a supergraph file. */
+  supergraphVersion(): number;
+  /** Writes the operations observed so far to the registry (normally done every few seconds). */
+  flushOperations(): Promise<void>;
   handler(req: IncomingMessage, res: ServerResponse): void;
   listen(port?: number, host?: string): Promise<RunningServer>;
   close(): Promise<void>;
@@ -28,12 +35,14 @@ export interface Gateway {
 
 /** Builds the gateway over the supergraph file of the config (without listening). */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
-  const supergraphSdl = readFileSync(config.supergraphFile, 'utf8');
   const clients = new ClientRegistry(config.clients);
   const dataSources: SubgraphDataSource[] = [];
+  const registry = config.registry ? await RegistrySource.open(config.registry, config.supergraphFile, config.registryPollMs) : null;
+  const recorder = registry ? new OperationRecorder(registry.store, OPERATION_FLUSH_MS) : null;
+  let publicPolicy = new PublicAccessPolicy(readFileSync(config.supergraphFile, 'utf8'));
 
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: registry ? registry.hook() : readFileSync(config.supergraphFile, 'utf8'),
     buildService: ({ name, url }) => {
       const source = new SubgraphDataSource({
         name,
@@ -49,11 +58,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ...(recorder ? [recorder.plugin()] : [])],
+  });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    publicPolicy = new PublicAccessPolicy(coreSupergraphSdl);
   });
   await server.start();
 
-  const publicPolicy = new PublicAccessPolicy(supergraphSdl);
   const publicLimiter = new RateLimiter(config.publicRatePerMinute);
   const fail = (res: ServerResponse, requestId: string, idHeader: Record<string, string>) => (err: unknown) => {
     if (err instanceof BodyTooLargeError) {
@@ -132,6 +143,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   let running: RunningServer | undefined;
   return {
     handler,
+    supergraphVersion: () => registry?.version ?? 0,
+    flushOperations: async () => recorder?.flush(),
     async listen(port = config.port, host = config.host) {
       running = await listen(handler, port, host);
       return running;
@@ -139,6 +152,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     async close() {
       await running?.close();
       await server.stop();
+      await recorder?.close();
+      await registry?.close();
       await Promise.all(dataSources.map((s) => s.close()));
     },
   };

@@ -1,6 +1,7 @@
 /**
  * Launches the stack as separate processes, as production runs it: each subgraph in its own
- * process over its own database, then the gateway in front of them. Used by `npm start`
+ * process over its own database, then the gateway in front of them, then the push relay
+ * (subgraphs/platform/relay.ts) that reads the departments through the gateway. Used by `npm start`
  * (scripts/start.ts) and `npm run bench` (scripts/bench.ts).
  *
  * Ports: the gateway listens on `portBase` and each subgraph on `portBase + (its default port -
@@ -46,6 +47,8 @@ export interface LaunchOptions {
   signal?: AbortSignal;
   /** Called when a process exits while the stack is not being stopped (also during the launch). */
   onUnexpectedExit?: (exit: ProcessExit) => void;
+  /** Also run the push relay once the gateway is ready. Default true. */
+  relay?: boolean;
 }
 
 export interface ProcessExit {
@@ -72,6 +75,8 @@ export interface StackHandle {
   serviceUrls: Record<ServiceName, string>;
   /** What pinning was applied: the core lists, or why none was. */
   pinning: { applied: true; cores: CorePinning } | { applied: false; reason: string };
+  /** The push relay's process id; null when it was not started (`relay: false`). */
+  relayPid: number | null;
   /** Resolves (never rejects) when a process exits while the stack is not being stopped. */
   unexpectedExit: Promise<ProcessExit>;
   /** The last lines a process wrote (only with output `quiet`). */
@@ -254,10 +259,12 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
   const stop = async (): Promise<void> => {
     stopping = true;
     options.signal?.removeEventListener('abort', onExternalAbort);
-    // The gateway first, so it does not log the subgraphs going away.
+    // The relay, then the gateway, so neither logs what is behind it going away.
+    const relay = processes.find((p) => p.name === 'relay');
+    if (relay) await stopProcess(relay);
     const gateway = processes.find((p) => p.name === 'gateway');
     if (gateway) await stopProcess(gateway);
-    await Promise.all(processes.filter((p) => p !== gateway).map((p) => stopProcess(p)));
+    await Promise.all(processes.filter((p) => p !== gateway && p !== relay).map((p) => stopProcess(p)));
   };
 
   try {
@@ -272,6 +279,9 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
     const subgraphUrls = SERVICES.map(({ name }) => `${name}=${serviceUrls[name]}`).join(',');
     start('gateway', 'gateway/index.ts', ['--port', String(ports.gateway), '--host', host], { ...baseEnv, SUBGRAPH_URLS: subgraphUrls }, cores?.gateway);
     await waitReady('gateway', `http://${host}:${ports.gateway}/health/live`, readyTimeoutMs, launchAbort.signal);
+    if (options.relay !== false) {
+      start('relay', 'subgraphs/platform/relay.ts', [], { ...baseEnv, RELAY_GATEWAY_URL: `http://${host}:${ports.gateway}/graphql` }, cores?.subgraphs);
+    }
   } catch (err) {
     await stop();
     // Prefer the reason recorded by the abort (a process that died, with its output).
@@ -294,6 +304,7 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
     services: Object.fromEntries(SERVICES.map(({ name }) => [name, proc(name, ports.services[name])])) as Record<ServiceName, StackProcess>,
     serviceUrls,
     pinning,
+    relayPid: processes.find((p) => p.name === 'relay')?.child.pid ?? null,
     unexpectedExit,
     logs: (name) => processes.find((p) => p.name === name)?.tail.text() ?? '',
     stop,

@@ -3,6 +3,7 @@ import { finance } from './finance/server.js';
 import type { SubgraphDefinition } from './kit/subgraph-server.js';
 import { market } from './market/server.js';
 import { platform } from './platform/server.js';
+import { registry } from './registry/server.js';
 import type { ServiceName } from './services.js';
 import { tax } from './tax/server.js';
 
@@ -13,4 +14,5 @@ export const DEFINITIONS: Record<ServiceName, SubgraphDefinition<unknown>> = {
   market: market as SubgraphDefinition<unknown>,
   courts: courts as SubgraphDefinition<unknown>,
   finance: finance as SubgraphDefinition<unknown>,
+  registry: registry as SubgraphDefinition<unknown>,
 };

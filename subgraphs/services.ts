@@ -8,6 +8,7 @@ export const SERVICES = [
   { name: 'market', port: 4002 },
   { name: 'courts', port: 4003 },
   { name: 'finance', port: 4004 },
+  { name: 'registry', port: 4007 },
 ] as const;
 
 export type ServiceName = (typeof SERVICES)[number]['name'];

@@ -23,6 +23,7 @@ import { lifecycleSdl } from './lifecycle/sdl.js';
 import { creditRecords } from './migrations/20261127000000_credit_records.js';
 import { recordLifecycle } from './migrations/20261127000500_record_lifecycle.js';
 import { reportsTable } from './migrations/20261127000700_reports.js';
+import { recordEventsLock } from './migrations/20261127000600_record_events_lock.js';
 import { mergeResolvers } from './resolver-maps.js';
 import type { SubgraphContext, SubgraphDefinition } from './subgraph-server.js';
 
@@ -116,10 +117,17 @@ ${field}
 `;
 }
 
+/** The department's record categories as an enum, so the SDL (and the registry's catalogue) documents them. */
+export function categoriesSdl(typePrefix: string, categories: readonly CategoryDefinition[]): string {
+  const values = categories.map((c) => `  ${JSON.stringify(`${c.description} (${c.listType})`)}\n  ${c.code}`).join('\n');
+  return `"""\n记录类别 The record categories of this department; CreditRecord.category takes these codes.\n"""\nenum ${typePrefix}Category {\n${values}\n}`;
+}
+
 /** The full SDL of a department subgraph: shared entities, its own schema, the credit-record types. */
-export function departmentSdl(parts: Pick<DepartmentParts<unknown>, 'name' | 'typePrefix' | 'title' | 'schemaFile'>): string {
+export function departmentSdl(parts: Pick<DepartmentParts<unknown>, 'name' | 'typePrefix' | 'title' | 'schemaFile' | 'categories'>): string {
   return [
     departmentEntitySdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
+    categoriesSdl(parts.typePrefix, parts.categories),
     readFileSync(parts.schemaFile, 'utf8').trimEnd(),
     lifecycleSdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
     caseStatisticsSdl(parts.typePrefix),
@@ -200,7 +208,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
     categories: parts.categories,
     sdl: departmentSdl(parts),
     resolvers,
-    migrations: [creditRecords, recordLifecycle, reportsTable, ...parts.migrations],
+    migrations: [creditRecords, recordLifecycle, recordEventsLock, reportsTable, ...parts.migrations],
     createLoaders: (db) => ({ ...parts.createLoaders(db), records: recordsLoader(db), recordsAsOf: recordsAsOfLoader(db) }),
   };
 }

@@ -1,17 +1,26 @@
 import { databaseConfigFromEnv } from './database.js';
 import { envInt, envString } from './env.js';
+import { startExpirySweeper } from './lifecycle/expiry.js';
 import { stopOnSignals } from './listen.js';
 import { createSubgraph, type SubgraphDefinition } from './subgraph-server.js';
 
 /**
  * Runs one subgraph as its own process, as production does: `PORT` (default: the service's own),
- * `HOST` (default 127.0.0.1), and the database settings of `databaseConfigFromEnv`.
+ * `HOST` (default 127.0.0.1), and the database settings of `databaseConfigFromEnv`. A department
+ * also expires its records at the end of their period, once at start and every `EXPIRY_SWEEP_MS`
+ * (default 60 s; 0 turns it off).
  */
 export async function serveSubgraph<L>(definition: SubgraphDefinition<L>, defaultPort: number): Promise<void> {
   const port = envInt('PORT', defaultPort, { min: 0, max: 65535 });
   const host = envString('HOST', '127.0.0.1');
+  const isDepartment = 'categories' in definition;
+  const sweepMs = isDepartment ? envInt('EXPIRY_SWEEP_MS', 60_000, { min: 0, max: 86_400_000 }) : 0;
   const subgraph = await createSubgraph(definition, { database: databaseConfigFromEnv(definition.name) });
   const running = await subgraph.listen(port, host);
   console.log(`${definition.name} subgraph listening on ${running.url}`);
-  stopOnSignals(definition.name, () => subgraph.close());
+  const sweeper = startExpirySweeper(subgraph.db, definition.name, sweepMs);
+  stopOnSignals(definition.name, async () => {
+    await sweeper.stop();
+    await subgraph.close();
+  });
 }

@@ -27,6 +27,8 @@ export interface SubgraphDefinition<L> {
   resolvers: GraphQLResolverMap<SubgraphContext<L>>;
   migrations: readonly Migration[];
   createLoaders(db: Knex): L;
+  /** Runs once after the migrations, before serving (e.g. filling an empty registry). */
+  init?(db: Knex): Promise<void>;
 }
 
 export interface SubgraphOptions {
@@ -48,6 +50,7 @@ export interface Subgraph {
 export async function createSubgraph<L>(definition: SubgraphDefinition<L>, options: SubgraphOptions): Promise<Subgraph> {
   const db = await openDatabase(options.database);
   await migrate(db, definition.migrations);
+  await definition.init?.(db);
   const schema = buildSubgraphSchema([{ typeDefs: parse(definition.sdl), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }]);
   const server = new ApolloServer<SubgraphContext<L>>({
     schema,

@@ -8,6 +8,7 @@ import { measuresTable } from './migrations/20261127001000_measures.js';
 import { platformResolvers } from './resolvers.js';
 import { feedbackModule } from './feedback/module.js';
 import { statsModule } from './stats/module.js';
+import { pushModule } from './push/module.js';
 import type { PlatformModule } from './module.js';
 import { mergeResolvers } from '../kit/resolver-maps.js';
 
@@ -15,7 +16,7 @@ const OWN_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8
 const CREDIT_RECORD_SDL = readFileSync(new URL('../kit/credit-record.graphql', import.meta.url), 'utf8');
 
 /** The platform's concerns beyond subjects, measures and the check: an explicit list. */
-const MODULES: readonly PlatformModule[] = [feedbackModule, statsModule];
+const MODULES: readonly PlatformModule[] = [feedbackModule, statsModule, pushModule];
 
 /** The platform's full SDL for a set of credit sources. */
 export function platformSdl(sources: readonly CreditSource[] = DEFAULT_CREDIT_SOURCES): string {

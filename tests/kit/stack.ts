@@ -21,6 +21,8 @@ export interface StackOptions {
   urlOverrides?: Partial<Record<ServiceName, string>>;
   /** Rate limit of the public endpoint (requests a minute per address). */
   publicRatePerMinute?: number;
+  /** Serve the supergraph from the registry database (polled every 100 ms) instead of the file. */
+  withRegistry?: boolean;
 }
 
 export interface GraphQLResult<T = Record<string, any>> {
@@ -47,6 +49,7 @@ export class TestStack {
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
       urlOverrides: options.urlOverrides ?? {},
       publicRatePerMinute: options.publicRatePerMinute ?? 10_000,
+      withRegistry: options.withRegistry ?? false,
     });
     await stack.boot();
     return stack;
@@ -70,6 +73,8 @@ export class TestStack {
       port: 0,
       host: '127.0.0.1',
       supergraphFile: DEFAULT_SUPERGRAPH,
+      registry: this.options.withRegistry ? this.subgraphs.get('registry')!.database : null,
+      registryPollMs: 100,
       subgraphUrls: {
         ...Object.fromEntries([...this.subgraphs].map(([name, s]) => [name, s.running!.url])),
         ...this.options.urlOverrides,

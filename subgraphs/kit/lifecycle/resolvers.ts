@@ -4,6 +4,7 @@ import { toCreditRecord, type CreditRecordRow } from '../credit-records.js';
 import { badInput } from '../errors.js';
 import type { SubgraphContext } from '../subgraph-server.js';
 import { requireCaseReader, requireFiler, requireOwner, requireWriter } from './access.js';
+import { checkEventsArgs, eventsAfter, requireRelay, toRecordEvent } from './events.js';
 import { fileObjection, listObjections, resolveObjection, toObjection, type ObjectionStatus } from './objections.js';
 import { correctRecord, publishRecord, revokeRecord, type CorrectInput, type PublishInput } from './publish.js';
 import { applyForRepair, decideRepair, earliestRepairOn, type RepairPolicy, type RepairRow, type RepairStatus } from './repair.js';
@@ -86,6 +87,11 @@ export function lifecycleResolvers(
         const q = ctx.db<RepairRow>('repair_applications');
         if (args.status) q.where('status', args.status);
         return (await q.orderBy('applied_at').limit(limitOf(args.limit))).map(repair);
+      },
+      events: async (_r: unknown, args: { after: number; limit?: number | null }, ctx: Ctx) => {
+        requireRelay(ctx.caller, name);
+        const { after, limit } = checkEventsArgs(args.after, args.limit);
+        return (await eventsAfter(ctx.db, after, limit)).map(toRecordEvent);
       },
     },
     RepairApplication: {

@@ -38,6 +38,8 @@ extend type ${typePrefix}Query {
   objections(status: ObjectionStatus, overdueOnly: Boolean = false, limit: Int = 100): [Objection!]!
   "修复申请 Repair applications to this department, by status (department and credit office)."
   repairApplications(status: RepairStatus, limit: Int = 100): [RepairApplication!]!
+  "记录变更事件 The outbox: every record change after seq \`after\`, in seq order, at most \`limit\` (1 to 1,000); read by the credit office's push relay only."
+  events(after: Int!, limit: Int = 500): [RecordEvent!]!
 }
 `;
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { toCreditRecord, type CreditRecordRow } from '../credit-records.js';
+import { lockOutbox } from './events.js';
 
 /** What happened to a record; every kind reaches the push subscribers. */
 export type RecordEventKind = 'PUBLISHED' | 'CORRECTED' | 'REVOKED' | 'OBJECTED' | 'OBJECTION_UPHELD' | 'REPAIRED' | 'EXPIRED';
@@ -19,6 +20,7 @@ export async function writeVersion(
   next: Omit<CreditRecordRow, 'version' | 'valid_from' | 'valid_to' | 'row_id'>,
   kind: RecordEventKind,
 ): Promise<CreditRecordRow> {
+  await lockOutbox(trx);
   const now = new Date().toISOString();
   if (current) {
     const closed = await trx('credit_records').where({ id: current.id, version: current.version }).whereNull('valid_to').update({ valid_to: now });

@@ -1,0 +1,133 @@
+import { Supergraph } from '@apollo/federation-internals';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import {
+  findBreakingChanges,
+  GraphQLError,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  ValuesOfCorrectTypeRule,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
+import { composeSupergraph, CompositionError } from '../../gateway/compose.js';
+import type { Member, ObservedOperationRow } from './store.js';
+
+export type CheckKind = 'PARSE' | 'COMPOSITION' | 'BREAKING_CHANGE' | 'OPERATION';
+
+export interface AffectedOperation {
+  clientId: string;
+  operationName: string | null;
+  signature: string;
+  lastSeen: string;
+}
+
+/** Something that stops a change, said so that the department can act on it. */
+export interface CheckProblem {
+  check: CheckKind;
+  subgraph: string | null;
+  message: string;
+  locations: string[];
+  operations: AffectedOperation[];
+}
+
+export function parseProblem(name: string, sdl: string): CheckProblem | null {
+  try {
+    parse(sdl);
+    return null;
+  } catch (err) {
+    const e = err as GraphQLError;
+    return {
+      check: 'PARSE',
+      subgraph: name,
+      message: `the SDL of ${name} does not parse: ${e.message}`,
+      locations: (e.locations ?? []).map((l) => `${l.line}:${l.column}`),
+      operations: [],
+    };
+  }
+}
+
+/** Composes the members, or returns the composition errors as problems. */
+export function compose(members: readonly Member[]): { supergraphSdl: string } | { problems: CheckProblem[] } {
+  try {
+    return { supergraphSdl: composeSupergraph(members) };
+  } catch (err) {
+    if (!(err instanceof CompositionError)) throw err;
+    return {
+      problems: err.messages.map((message) => ({
+        check: 'COMPOSITION' as const,
+        subgraph: null,
+        message,
+        locations: [...message.matchAll(/(\d+:\d+)/g)].map((m) => m[1]!),
+        operations: [],
+      })),
+    };
+  }
+}
+
+const FEDERATION_FIELDS = new Set(['_entities', '_service']);
+const FEDERATION_TYPES = new Set(['_Service', '_Entity', '_Any']);
+
+/**
+ * A subgraph's schema for comparison. An SDL read from `_service { sdl }` already carries the
+ * federation root fields and types that buildSubgraphSchema adds again, so they are dropped first.
+ */
+function subgraphSchema(sdl: string): GraphQLSchema {
+  const doc = parse(sdl);
+  const definitions = doc.definitions
+    .filter((d) => !('name' in d && d.name && FEDERATION_TYPES.has(d.name.value)))
+    .map((d) =>
+      (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Query'
+        ? { ...d, fields: d.fields?.filter((f) => !FEDERATION_FIELDS.has(f.name.value)) }
+        : d,
+    );
+  return buildSubgraphSchema({ ...doc, definitions });
+}
+
+/** Removed or retyped fields and arguments, removed enum values…: graphql-js's own list. */
+export function breakingChanges(name: string, previousSdl: string, nextSdl: string): CheckProblem[] {
+  return findBreakingChanges(subgraphSchema(previousSdl), subgraphSchema(nextSdl)).map((change) => ({
+    check: 'BREAKING_CHANGE' as const,
+    subgraph: name,
+    message: `${name}: ${change.type}: ${change.description}`,
+    locations: [],
+    operations: [],
+  }));
+}
+
+/** The schema clients see, from a supergraph. */
+export function apiSchema(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+}
+
+// Signatures have their literals stripped ("" and 0), so value checks would only report noise.
+const OPERATION_RULES = specifiedRules.filter((rule) => rule !== ValuesOfCorrectTypeRule);
+
+/** Operations seen recently that would no longer validate against the new supergraph. */
+export function operationProblems(supergraphSdl: string, operations: readonly ObservedOperationRow[]): CheckProblem[] {
+  if (operations.length === 0) return [];
+  const schema = apiSchema(supergraphSdl);
+  const broken = new Map<string, { errors: Set<string>; ops: AffectedOperation[] }>();
+  for (const op of operations) {
+    let doc: DocumentNode;
+    try {
+      doc = parse(op.signature);
+    } catch {
+      continue;
+    }
+    const errors = validate(schema, doc, OPERATION_RULES);
+    if (errors.length === 0) continue;
+    const entry = broken.get(op.signature_hash) ?? { errors: new Set<string>(), ops: [] };
+    for (const e of errors) entry.errors.add(e.message);
+    entry.ops.push({ clientId: op.client_id, operationName: op.operation_name, signature: op.signature, lastSeen: op.last_seen });
+    broken.set(op.signature_hash, entry);
+  }
+  return [...broken.values()].map(({ errors, ops }) => ({
+    check: 'OPERATION' as const,
+    subgraph: null,
+    message: `operation ${ops[0]!.operationName ?? '(anonymous)'} run by ${[...new Set(ops.map((o) => o.clientId))].join(', ')} would break: ${[...errors].join('; ')}`,
+    locations: [],
+    operations: ops,
+  }));
+}
