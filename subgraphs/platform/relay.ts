@@ -13,5 +13,5 @@ import { Relay, relayConfigFromEnv } from './push/relay.js';
 const config = relayConfigFromEnv();
 const relay = await Relay.open(databaseConfigFromEnv('platform'), config);
 relay.start();
-console.log(`push relay: reading ${config.departments.join(', ')} through ${config.gatewayUrl} every ${config.pollMs} ms`);
+console.log(`push relay: reading ${config.departments?.join(', ') ?? 'the departments the registry lists'} through ${config.gatewayUrl} every ${config.pollMs} ms`);
 stopOnSignals('relay', () => relay.stop());

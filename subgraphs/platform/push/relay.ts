@@ -26,8 +26,11 @@ export interface RelayConfig {
   gatewayUrl: string;
   /** The credit office's API key (only CREDIT_OFFICE may read the outboxes). */
   key: string;
-  /** Departments whose outboxes are copied (their `Query.<name>.events`). */
-  departments: readonly string[];
+  /**
+   * Departments whose outboxes are copied (their `Query.<name>.events`); null to follow the
+   * registry's catalogue, so a department registered at runtime is pushed too.
+   */
+  departments: readonly string[] | null;
   /** Pause between rounds when there is nothing to do. */
   pollMs: number;
   /** Outbox events asked for per request. */
@@ -47,11 +50,9 @@ export interface RelayConfig {
 const DEPARTMENT_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 export function relayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig {
-  const departments = (envOptional('RELAY_DEPARTMENTS', env) ?? DEPARTMENTS.join(','))
-    .split(',')
-    .map((d) => d.trim())
-    .filter(Boolean);
-  for (const d of departments) {
+  const listed = envOptional('RELAY_DEPARTMENTS', env);
+  const departments = listed === undefined ? null : listed.split(',').map((d) => d.trim()).filter(Boolean);
+  for (const d of departments ?? []) {
     if (!DEPARTMENT_NAME.test(d)) throw new ConfigError(`RELAY_DEPARTMENTS: ${JSON.stringify(d)} is not a department name (lower-case letters, digits, _)`);
   }
   const gatewayUrl = envString('RELAY_GATEWAY_URL', `http://127.0.0.1:${GATEWAY_PORT}/graphql`, env);
@@ -165,8 +166,27 @@ export class Relay {
 
   /** Copies what every department's outbox holds past its cursor; returns the entries added. */
   async relayOnce(): Promise<number> {
-    const counts = await Promise.all(this.config.departments.map((d) => this.relayDepartment(d)));
+    const departments = this.config.departments ?? (await this.registeredDepartments());
+    const counts = await Promise.all(departments.map((d) => this.relayDepartment(d)));
     return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** The credit sources of the registry's current version; the default four if it cannot be read. */
+  private async registeredDepartments(): Promise<readonly string[]> {
+    try {
+      const res = await fetch(this.config.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.config.key}` },
+        body: JSON.stringify({ query: '{ registry { catalogue { name creditSource } } }' }),
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(GATEWAY_TIMEOUT_MS)]),
+      });
+      const json = (await res.json()) as { data?: { registry?: { catalogue?: { name: string; creditSource: boolean }[] } } };
+      const names = json.data?.registry?.catalogue?.filter((c) => c.creditSource).map((c) => c.name);
+      if (names && names.length > 0) return names;
+    } catch {
+      /* the registry is unreachable: fall back to the default departments */
+    }
+    return DEPARTMENTS;
   }
 
   private async relayDepartment(department: string): Promise<number> {
