@@ -141,6 +141,29 @@ for (const { engine, skip } of await engines()) {
       assert.deepEqual(c.data!.subject.creditCheck.suspendedMeasures, []);
     });
 
+    it('corrects a record when an objection is partly right, and lists overdue objections', async () => {
+      const id = subject();
+      const rec = (await publish(input(id))).data!.courts.publishRecord;
+      const o = (await stack.query(`mutation($id: ID!) { courts { fileObjection(input: { recordId: $id, reason: "金额有误" }) { id } } }`, { id: rec.id }, 'demo-platform-key')).data!.courts.fileObjection;
+      const noCorrection = await stack.query(`mutation($o: ID!) { courts { resolveObjection(objectionId: $o, outcome: CORRECTED, note: "x") { status } } }`, { o: o.id }, 'demo-courts-key');
+      assert.match(noCorrection.errors![0]!.message, /outcome CORRECTED needs correction/);
+      const r = await stack.query(
+        `mutation($o: ID!) { courts { resolveObjection(objectionId: $o, outcome: CORRECTED, note: "更正执行标的", correction: { summary: "更正：执行标的为人民币5万元" }) { status } } }`,
+        { o: o.id },
+        'demo-courts-key',
+      );
+      assert.equal(r.data!.courts.resolveObjection.status, 'CORRECTED');
+      const history = await stack.query(`query($id: ID!) { courts { recordHistory(id: $id) { version status summary } } }`, { id: rec.id });
+      assert.deepEqual(history.data!.courts.recordHistory.map((v: any) => [v.version, v.status]), [[1, 'ACTIVE'], [2, 'IN_OBJECTION'], [3, 'ACTIVE'], [4, 'ACTIVE']]);
+      assert.equal(history.data!.courts.recordHistory[3].summary, '更正：执行标的为人民币5万元');
+
+      const late = (await publish(input(subject()))).data!.courts.publishRecord;
+      const lateObjection = (await stack.query(`mutation($id: ID!) { courts { fileObjection(input: { recordId: $id, reason: "逾期测试" }) { id } } }`, { id: late.id }, 'demo-platform-key')).data!.courts.fileObjection;
+      await stack.db('courts')('objections').where('id', lateObjection.id).update({ due_on: addDays(today(), -1) });
+      const overdue = await stack.query(`{ courts { objections(overdueOnly: true) { id overdue dueOn } } }`, {}, 'demo-courts-key');
+      assert.deepEqual(overdue.data!.courts.objections.map((x: any) => [x.id, x.overdue]), [[lateObjection.id, true]]);
+    });
+
     it('refuses repair before the minimum publicity period with the date it becomes possible, then repairs after it', async () => {
       const recent = (await publish(input(subject()))).data!.courts.publishRecord;
       const app = await stack.query(`mutation($id: ID!) { courts { applyForRepair(input: { recordId: $id, statement: "已全部履行" }) { id status earliestRepairOn } } }`, { id: recent.id }, 'demo-platform-key');
