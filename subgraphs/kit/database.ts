@@ -123,3 +123,14 @@ export async function migrate(db: Knex, migrations: readonly Migration[]): Promi
   };
   await db.migrate.latest({ migrationSource: source, tableName: 'knex_migrations' });
 }
+
+/**
+ * Takes SQLite's write lock at the start of a transaction that reads before it writes. Another
+ * process writing the same file (the push relay and the platform share platform.sqlite) would
+ * otherwise make the later write fail at once with SQLITE_BUSY instead of waiting. MySQL locks
+ * rows as it goes and needs nothing here.
+ */
+export async function lockForWrite(trx: Knex.Transaction, table: string): Promise<void> {
+  if (trx.client.config.client !== 'better-sqlite3') return;
+  await trx.raw('update ?? set rowid = rowid where 0', [table]);
+}

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Knex } from 'knex';
+import { lockForWrite } from '../../kit/database.js';
 import type { Caller } from '../../kit/caller.js';
 import { badInput, ErrorCode, forbidden, notFound } from '../../kit/errors.js';
 import type { StoredCheck } from '../check/repository.js';
@@ -35,6 +36,7 @@ export async function reportFeedback(db: Knex, caller: Caller, check: StoredChec
     return { check_id: checkId, measure_code: item.measureCode, outcome: item.outcome, reason, reported_by: caller.clientId, reported_at: new Date().toISOString() };
   });
   return db.transaction(async (trx) => {
+    await lockForWrite(trx, 'feedback');
     const existing = new Map((await trx<FeedbackRow>('feedback').where('check_id', checkId)).map((r) => [r.measure_code, r]));
     const result: FeedbackRow[] = [];
     const fresh: FeedbackRow[] = [];

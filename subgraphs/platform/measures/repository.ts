@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { lockForWrite } from '../../kit/database.js';
 import type { MeasureContent, MeasureVersion } from './types.js';
 
 interface MeasureRow {
@@ -85,6 +86,7 @@ export class MeasureConflict extends Error {
 /** Adds version 1 of a new measure; a code that exists is a conflict. */
 export async function addMeasure(db: Knex, code: string, content: MeasureContent, by: string, note: string): Promise<MeasureVersion> {
   return db.transaction(async (trx) => {
+    await lockForWrite(trx, 'measures');
     const existing = await trx<MeasureRow>('measures').where('code', code).first();
     if (existing) throw new MeasureConflict(`measure ${code} exists already (version ${existing.version}); use changeMeasure to change it`);
     const row = toRow(code, 1, content, false, new Date().toISOString(), by, note);
@@ -111,6 +113,7 @@ export async function newMeasureVersion(
   note: string,
 ): Promise<MeasureVersion | null> {
   return db.transaction(async (trx) => {
+    await lockForWrite(trx, 'measures');
     const query = trx<MeasureRow>('measures').where('code', code).whereNull('valid_to');
     // SQLite serialises writers already; MySQL needs the row lock.
     if (trx.client.config.client === 'mysql2') query.forUpdate();
