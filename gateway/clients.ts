@@ -1,10 +1,18 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Caller, Role } from '../subgraphs/kit/caller.js';
 import { ConfigError } from '../subgraphs/kit/env.js';
+import { callerFromJwt, looksLikeJwt, type JwtConfig } from './jwt.js';
 
-/** A client of the platform and the API key it authenticates with. */
+/** A client of the platform and the API keys it authenticates with. */
 export interface ClientDefinition extends Caller {
-  key: string;
+  /** A key in clear: only the embedded demo clients have one. */
+  key?: string;
+  /**
+   * Keys by their SHA-256 (hex), each with an optional expiry: several per client so a key can
+   * be rotated — a new one is added before the old one expires.
+   */
+  keys?: { sha256: string; expiresAt?: string | null }[];
   /** Human-readable name, for logs and the status page. */
   label: string;
 }
@@ -22,7 +30,11 @@ export const DEMO_CLIENTS: readonly ClientDefinition[] = [
 
 const ROLES: readonly Role[] = ['APPROVAL_SYSTEM', 'ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE', 'PUBLIC'];
 
-/** Reads clients from a JSON file: `[{ "key", "clientId", "role", "department"?, "label"? }]`. */
+/**
+ * Reads clients from a JSON file:
+ * `[{ "clientId", "role", "department"?, "label"?, "keys": [{ "sha256": "<hex>", "expiresAt"?: "ISO" }] }]`.
+ * Keys are stored hashed (`printf %s "$KEY" | sha256sum`); a clear `"key"` is refused.
+ */
 export function loadClientsFile(file: string): ClientDefinition[] {
   let parsed: unknown;
   try {
@@ -33,12 +45,18 @@ export function loadClientsFile(file: string): ClientDefinition[] {
   if (!Array.isArray(parsed)) throw new ConfigError(`CLIENTS_FILE ${file}: expected a JSON array of clients`);
   return parsed.map((entry: Record<string, unknown>, i) => {
     const where = `CLIENTS_FILE ${file}, entry ${i}`;
-    if (typeof entry.key !== 'string' || entry.key.length < 16) throw new ConfigError(`${where}: "key" must be a string of at least 16 characters`);
+    if (entry.key !== undefined) throw new ConfigError(`${where}: keys are not stored in clear: give "keys": [{ "sha256": … }] instead of "key"`);
+    const keys = entry.keys;
+    if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError(`${where}: "keys" must list at least one { "sha256", "expiresAt"? }`);
+    for (const [k, key] of keys.entries()) {
+      if (typeof key?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(key.sha256)) throw new ConfigError(`${where}, keys[${k}]: "sha256" must be 64 lower-case hex characters`);
+      if (key.expiresAt != null && Number.isNaN(Date.parse(key.expiresAt))) throw new ConfigError(`${where}, keys[${k}]: "expiresAt" ${JSON.stringify(key.expiresAt)} is not a date`);
+    }
     if (typeof entry.clientId !== 'string' || entry.clientId === '') throw new ConfigError(`${where}: "clientId" is missing`);
     if (!ROLES.includes(entry.role as Role)) throw new ConfigError(`${where}: "role" ${JSON.stringify(entry.role)} is not one of ${ROLES.join(', ')}`);
     if (entry.role === 'DEPARTMENT' && typeof entry.department !== 'string') throw new ConfigError(`${where}: a DEPARTMENT client needs "department"`);
     return {
-      key: entry.key,
+      keys: keys.map((k: { sha256: string; expiresAt?: string | null }) => ({ sha256: k.sha256, expiresAt: k.expiresAt ?? null })),
       clientId: entry.clientId,
       role: entry.role as Role,
       ...(typeof entry.department === 'string' ? { department: entry.department } : {}),
@@ -47,21 +65,46 @@ export function loadClientsFile(file: string): ClientDefinition[] {
   });
 }
 
-/** Looks clients up by the bearer key of a request. */
-export class ClientRegistry {
-  private readonly byKey = new Map<string, Caller>();
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
-  constructor(clients: readonly ClientDefinition[]) {
-    for (const { key, clientId, role, department } of clients) {
-      this.byKey.set(key, department ? { clientId, role, department } : { clientId, role });
+export type AuthResult = { caller: Caller } | { reason: string };
+
+/** Looks clients up by the bearer key of a request (hashed), or verifies a bearer JWT. */
+export class ClientRegistry {
+  private readonly byHash = new Map<string, { caller: Caller; expiresAt: number | null }>();
+
+  constructor(clients: readonly ClientDefinition[], private readonly jwt: JwtConfig | null = null) {
+    for (const { key, keys, clientId, role, department } of clients) {
+      const caller: Caller = department ? { clientId, role, department } : { clientId, role };
+      if (key) this.byHash.set(sha256Hex(key), { caller, expiresAt: null });
+      for (const k of keys ?? []) this.byHash.set(k.sha256, { caller, expiresAt: k.expiresAt ? Date.parse(k.expiresAt) : null });
     }
   }
 
-  /** The caller for an `Authorization` header value, or null when it is missing or unknown. */
+  /** The caller for an API key in an `Authorization` header, or null when missing, unknown or expired. */
   authenticate(authorization: string | undefined): Caller | null {
-    if (!authorization) return null;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) return null;
-    return this.byKey.get(match[1]!) ?? null;
+    const token = bearer(authorization);
+    if (!token) return null;
+    const entry = this.byHash.get(sha256Hex(token));
+    return entry && (entry.expiresAt === null || entry.expiresAt > Date.now()) ? entry.caller : null;
   }
+
+  /** API key or JWT, with the reason when refused. */
+  async authenticateRequest(authorization: string | undefined): Promise<AuthResult> {
+    if (!authorization) return { reason: 'missing credentials: send Authorization: Bearer <key or token>' };
+    const token = bearer(authorization);
+    if (!token) return { reason: 'the Authorization header is not "Bearer <key or token>"' };
+    if (this.jwt && looksLikeJwt(token)) return callerFromJwt(token, this.jwt);
+    const entry = this.byHash.get(sha256Hex(token));
+    if (!entry) return { reason: 'the API key is not known: send Authorization: Bearer <key> with a key issued to your client' };
+    if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return { reason: `the API key expired on ${new Date(entry.expiresAt).toISOString()}: use the client's new key` };
+    return { caller: entry.caller };
+  }
+}
+
+function bearer(authorization: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match ? match[1]! : null;
 }

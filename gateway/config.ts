@@ -3,6 +3,7 @@ import path from 'node:path';
 import { databaseConfigFromEnv, type DatabaseConfig } from '../subgraphs/kit/database.js';
 import { ConfigError, envInt, envOptional, envString } from '../subgraphs/kit/env.js';
 import { DEMO_CLIENTS, loadClientsFile, type ClientDefinition } from './clients.js';
+import type { JwtConfig } from './jwt.js';
 
 /** Everything the gateway needs to start, read and checked once. */
 export interface GatewayConfig {
@@ -23,6 +24,15 @@ export interface GatewayConfig {
   /** Requests a minute each address may send to the public endpoint. */
   publicRatePerMinute: number;
   clients: readonly ClientDefinition[];
+  /** How bearer JWTs are verified; absent or null: API keys only. */
+  jwt?: JwtConfig | null;
+  /** Secret for signing subgraph requests; GATEWAY_SIGNING_SECRET (or the demo secret) when absent. */
+  signingSecret?: string;
+  /**
+   * Subgraphs an operator has marked down (SUBGRAPHS_MARKED_DOWN): while they do not answer, the
+   * gateway still reports itself ready (their fields are answered as unavailable).
+   */
+  markedDown?: readonly string[];
 }
 
 export const DEFAULT_SUPERGRAPH = path.resolve(import.meta.dirname, '../schema/supergraph.graphql');
@@ -43,12 +53,20 @@ export function parseSubgraphUrls(raw: string | undefined, source = 'SUBGRAPH_UR
   return urls;
 }
 
+/** Parses `name,name` (subgraph names). */
+export function parseNames(raw: string | undefined, source: string): string[] {
+  const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const bad = names.find((n) => !/^[a-z][a-z0-9_-]*$/.test(n));
+  if (bad !== undefined) throw new ConfigError(`${source}: ${JSON.stringify(bad)} is not a subgraph name: expected lower-case names separated by commas`);
+  return names;
+}
+
 /**
  * Command line: `--supergraph FILE --port N` (as other gateways take them; a supergraph file means
  * no registry). Environment: REGISTRY_POLL_MS (1000) and the registry's database settings,
  * PORT (4000), HOST (127.0.0.1), SUPERGRAPH_FILE, SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS (2000),
  * SUBGRAPH_CONNECTIONS (64), MAX_BODY_BYTES (1 MiB), PUBLIC_RATE_LIMIT_PER_MINUTE (60),
- * CLIENTS_FILE (demo clients when unset).
+ * CLIENTS_FILE (demo clients when unset), SUBGRAPHS_MARKED_DOWN (`name,name`; none when unset).
  */
 export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const { values } = parseArgs({
@@ -71,5 +89,6 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     maxBodyBytes: envInt('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 512 * 1024 * 1024 }, env),
     publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),
     clients: clientsFile ? loadClientsFile(clientsFile) : DEMO_CLIENTS,
+    markedDown: parseNames(envOptional('SUBGRAPHS_MARKED_DOWN', env), 'SUBGRAPHS_MARKED_DOWN'),
   };
 }

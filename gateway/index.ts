@@ -1,9 +1,11 @@
 import { stopOnSignals } from '../subgraphs/kit/listen.js';
+import { createLogger } from '../subgraphs/kit/logger.js';
 import { gatewayConfigFromEnv } from './config.js';
+import { jwtConfigFromEnv } from './jwt.js';
 import { createGateway } from './server.js';
 
-const config = gatewayConfigFromEnv();
+const config = { ...gatewayConfigFromEnv(), jwt: await jwtConfigFromEnv() };
 const gateway = await createGateway(config);
 const running = await gateway.listen();
-console.log(`gateway listening on ${running.url} (supergraph ${config.supergraphFile})`);
+createLogger('gateway').info('gateway listening', { url: running.url, supergraph: config.registry ? 'registry' : config.supergraphFile });
 stopOnSignals('gateway', () => gateway.close());

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { usageReportingSignature } from '@apollo/utils.usagereporting';
 import type { RegistryStore, ObservedOperationRow } from '../subgraphs/registry/store.js';
+import { createLogger } from '../subgraphs/kit/logger.js';
 import type { GatewayContext } from './subgraph-datasource.js';
+
+const log = createLogger('gateway');
 
 /**
  * Records which operations each client runs (signature with literals stripped, last seen), for
@@ -14,7 +17,7 @@ export class OperationRecorder {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly store: RegistryStore, flushMs: number) {
-    this.timer = setInterval(() => void this.flush().catch((err: unknown) => console.error(`gateway: recording operations failed: ${(err as Error).message}`)), flushMs);
+    this.timer = setInterval(() => void this.flush().catch((err: unknown) => log.error(`recording operations failed: ${(err as Error).message}`)), flushMs);
     this.timer.unref();
   }
 

@@ -2,8 +2,20 @@ import { readFileSync } from 'node:fs';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Knex } from 'knex';
 import { migrate, openDatabase, type DatabaseConfig } from '../subgraphs/kit/database.js';
+import { createLogger } from '../subgraphs/kit/logger.js';
 import { registryTables } from '../subgraphs/registry/migrations/20261127002000_registry.js';
 import { RegistryStore } from '../subgraphs/registry/store.js';
+
+const log = createLogger('gateway');
+
+/** The supergraph version a gateway serves, as the status page shows it. */
+export interface ServedVersion {
+  version: number;
+  composedAt: string;
+  supergraphHash: string;
+  /** Each subgraph of the version with the hash of its SDL and the URL it was registered with. */
+  subgraphs: { name: string; url: string; sdlHash: string; publishedAt: string }[];
+}
 
 /**
  * Where the gateway gets its supergraph: the last accepted version in the registry database,
@@ -13,6 +25,8 @@ import { RegistryStore } from '../subgraphs/registry/store.js';
  */
 export class RegistrySource {
   version = 0;
+  /** True once the initial supergraph was read (from the registry, or the file while it holds none). */
+  loaded = false;
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -34,12 +48,13 @@ export class RegistrySource {
       const latest = await this.store.latest();
       this.version = latest?.version ?? 0;
       const initial = latest?.supergraph_sdl ?? readFileSync(this.fallbackFile, 'utf8');
+      this.loaded = true;
       let busy = false;
       this.timer = setInterval(() => {
         if (busy) return;
         busy = true;
         this.poll(update, onUpdate)
-          .catch((err: unknown) => console.error(`gateway: registry poll failed: ${(err as Error).message}`))
+          .catch((err: unknown) => log.error(`registry poll failed: ${(err as Error).message}`))
           .finally(() => {
             busy = false;
           });
@@ -57,6 +72,29 @@ export class RegistrySource {
     update(row.supergraph_sdl);
     this.version = row.version;
     onUpdate(row.version);
+  }
+
+  /** The registry row of the version served, with its subgraphs; null before the registry holds one. */
+  async served(): Promise<ServedVersion | null> {
+    const row = this.version > 0 ? await this.store.version(this.version) : null;
+    if (!row) return null;
+    const members = await this.store.members(row);
+    return {
+      version: row.version,
+      composedAt: row.composed_at,
+      supergraphHash: row.supergraph_hash,
+      subgraphs: members.map((m) => ({ name: m.name, url: m.url, sdlHash: m.sdlHash, publishedAt: m.publishedAt })),
+    };
+  }
+
+  /** Whether the registry database answers a trivial statement now. */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.db.raw('select 1');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
@@ -6,19 +6,29 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { CallerHeader } from '../subgraphs/kit/caller.js';
 import { ErrorCode } from '../subgraphs/kit/errors.js';
-import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from '../subgraphs/kit/http.js';
+import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError } from '../subgraphs/kit/http.js';
 import { listen, type RunningServer } from '../subgraphs/kit/listen.js';
-import { ClientRegistry } from './clients.js';
+import { createLogger } from '../subgraphs/kit/logger.js';
+import { ClientRegistry, type AuthResult } from './clients.js';
+import { signingConfigFromEnv } from '../subgraphs/kit/request-signing.js';
+import { OperatorRoutes } from './http-routes.js';
+import { GatewayMetrics } from './metrics.js';
+import { ObservedDataSource, reportFetches } from './observed-datasource.js';
 import { OperationRecorder } from './operation-recorder.js';
 import { PublicAccessPolicy } from './public-access.js';
 import { RegistrySource } from './registry-source.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RequestLog } from './request-log.js';
+import { RecentSourceErrors } from './source-errors.js';
+import { SubgraphProbe } from './subgraph-probe.js';
 import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-datasource.js';
 
 const PUBLIC_CALLER = { clientId: 'public', role: 'PUBLIC' as const };
 const PUBLIC_MAX_BODY_BYTES = 16 * 1024;
 const OPERATION_FLUSH_MS = 2000;
+const log = createLogger('gateway');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 // Offline deployments: never try to send Apollo's anonymous telemetry.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -35,11 +45,19 @@ export interface Gateway {
 
 /** Builds the gateway over the supergraph file of the config (without listening). */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
-  const clients = new ClientRegistry(config.clients);
+  const clients = new ClientRegistry(config.clients, config.jwt ?? null);
+  const signingSecret = config.signingSecret ?? signingConfigFromEnv().secret;
   const dataSources: SubgraphDataSource[] = [];
   const registry = config.registry ? await RegistrySource.open(config.registry, config.supergraphFile, config.registryPollMs) : null;
   const recorder = registry ? new OperationRecorder(registry.store, OPERATION_FLUSH_MS) : null;
   let publicPolicy = new PublicAccessPolicy(readFileSync(config.supergraphFile, 'utf8'));
+  // Observability (metrics, recent source errors, readiness and status, request logs): gateway/http-routes.ts.
+  const metrics = new GatewayMetrics(() => registry?.version ?? 0);
+  const sourceErrors = new RecentSourceErrors();
+  const probe = new SubgraphProbe(config.subgraphTimeoutMs, new Set(config.markedDown ?? []), (name, up) => metrics.probed(name, up));
+  const requestLog = new RequestLog(log, metrics);
+  const fetchObserver = reportFetches(metrics, sourceErrors, log);
+  let supergraph = { sdl: readFileSync(config.supergraphFile, 'utf8'), hash: '' };
 
   const gateway = new ApolloGateway({
     supergraphSdl: registry ? registry.hook() : readFileSync(config.supergraphFile, 'utf8'),
@@ -49,21 +67,39 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         url: config.subgraphUrls[name] ?? url ?? '',
         timeoutMs: config.subgraphTimeoutMs,
         connections: config.subgraphConnections,
+        signingSecret,
       });
       dataSources.push(source);
-      return source;
+      return new ObservedDataSource(name, source, fetchObserver);
     },
   });
 
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ...(recorder ? [recorder.plugin()] : [])],
+    // GraphiQL's docs need the schema; only clients with a key reach /graphql.
+    introspection: true,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      metrics.plugin(),
+      requestLog.plugin(),
+      ...(recorder ? [recorder.plugin()] : []),
+    ],
   });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     publicPolicy = new PublicAccessPolicy(coreSupergraphSdl);
+    supergraph = { sdl: coreSupergraphSdl, hash: sha256(coreSupergraphSdl) };
   });
   await server.start();
+  const operatorRoutes = new OperatorRoutes({
+    registry,
+    supergraph: () => (supergraph.hash ? supergraph : { sdl: supergraph.sdl, hash: sha256(supergraph.sdl) }),
+    subgraphUrls: config.subgraphUrls,
+    probe,
+    errors: sourceErrors,
+    metrics,
+  });
 
   const publicLimiter = new RateLimiter(config.publicRatePerMinute);
   const fail = (res: ServerResponse, requestId: string, idHeader: Record<string, string>) => (err: unknown) => {
@@ -71,7 +107,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, idHeader);
       return;
     }
-    console.error(`gateway: request ${requestId} failed:`, err);
+    log.error('request failed', { requestId, err });
     if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, `internal error (request id ${requestId})`, idHeader);
   };
 
@@ -82,6 +118,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const servePublic = (req: IncomingMessage, res: ServerResponse, requestId: string, idHeader: Record<string, string>): void => {
     const wait = publicLimiter.take(req.socket.remoteAddress ?? 'unknown');
     if (wait > 0) {
+      metrics.rateLimited('public');
       req.resume();
       sendGraphQLError(res, 429, 'RATE_LIMITED', `too many requests from this address: retry in ${wait} s`, { ...idHeader, 'retry-after': String(wait) });
       return;
@@ -113,30 +150,30 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
     const idHeader = { [CallerHeader.requestId]: requestId };
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/health/live') {
-      sendJson(res, 200, { status: 'ok' }, idHeader);
-      return;
-    }
+    const path = (req.url ?? '/').split('?')[0]!;
+    requestLog.observe(req, res, requestId, path);
+    if (operatorRoutes.handle(req, res, path, idHeader)) return;
     if (path === '/public/graphql') {
       servePublic(req, res, requestId, idHeader);
       return;
     }
     if (path !== '/graphql') {
-      sendGraphQLError(res, 404, ErrorCode.NotFound, `no route ${path}; GraphQL is served at /graphql (and the public lists at /public/graphql)`, idHeader);
+      sendGraphQLError(res, 404, ErrorCode.NotFound, `no route ${path}; GraphQL is served at /graphql (and the public lists at /public/graphql), GraphiQL at /graphiql, the status at /status`, idHeader);
       return;
     }
-    const caller = clients.authenticate(req.headers.authorization);
-    if (!caller) {
-      req.resume();
-      const message = req.headers.authorization
-        ? 'the API key is not known: send Authorization: Bearer <key> with a key issued to your client'
-        : 'missing credentials: send Authorization: Bearer <key>';
-      sendGraphQLError(res, 401, ErrorCode.Unauthenticated, message, { ...idHeader, 'www-authenticate': 'Bearer' });
-      return;
-    }
-    readBody(req, config.maxBodyBytes)
-      .then((body) => executeGraphQL(server, req, res, body, async () => ({ caller, requestId }), idHeader))
+    // API keys are looked up synchronously; only a JWT needs an asynchronous verification.
+    const known = clients.authenticate(req.headers.authorization);
+    const authenticated: Promise<AuthResult> = known ? Promise.resolve({ caller: known }) : clients.authenticateRequest(req.headers.authorization);
+    authenticated
+      .then((auth) => {
+        if (!('caller' in auth)) {
+          req.resume();
+          sendGraphQLError(res, 401, ErrorCode.Unauthenticated, auth.reason, { ...idHeader, 'www-authenticate': 'Bearer' });
+          return;
+        }
+        const { caller } = auth;
+        return readBody(req, config.maxBodyBytes).then((body) => executeGraphQL(server, req, res, body, async () => ({ caller, requestId }), idHeader));
+      })
       .catch(fail(res, requestId, idHeader));
   };
 
@@ -155,6 +192,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await recorder?.close();
       await registry?.close();
       await Promise.all(dataSources.map((s) => s.close()));
+      await probe.close();
     },
   };
 }

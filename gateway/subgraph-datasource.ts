@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Pool } from 'undici';
 import { callerHeaders, CallerHeader, type Caller } from '../subgraphs/kit/caller.js';
 import { ErrorCode } from '../subgraphs/kit/errors.js';
+import { signRequest } from '../subgraphs/kit/request-signing.js';
 import { EntityFallback } from './entity-fallback.js';
 
 /** What the gateway keeps per incoming request and hands to every subgraph fetch. */
@@ -18,6 +19,8 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** Keep-alive connections kept open to the subgraph. */
   connections: number;
+  /** Secret the gateway signs every subgraph request with (subgraphs refuse unsigned ones). */
+  signingSecret: string;
 }
 
 /** A subgraph fetch that did not produce a usable GraphQL answer. */
@@ -77,6 +80,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (context?.caller) Object.assign(headers, callerHeaders(context.caller));
     if (context?.requestId) headers[CallerHeader.requestId] = context.requestId;
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    Object.assign(headers, signRequest(this.options.signingSecret, 'POST', this.path, headers, body));
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);

@@ -1,66 +1,66 @@
 /**
  * `npm run bench`: seeds a demo dataset, runs the whole stack as separate processes on its own
- * ports (4400.., not disturbing a running `npm start`), and measures it through the gateway with
- * autocannon, run as a child process (scripts/bench-load.ts):
- *   subject  one subject's view across all departments, a different subject on each request
- *   batch    `subjects(ids:)` with 1,000 ids, a different id set on each request
- * Every response is checked (HTTP 200, no errors, the subjects asked for). It prints requests/s,
- * latency and the gateway's CPU time per request (from /proc/<pid>/stat), and writes the table
- * to bench-results/latest.md and .json. With two or more cores and `taskset`, the gateway runs on
- * core 0 and the subgraphs and the load generator on the others, so that the figures measure the
- * gateway rather than the scheduler.
+ * ports (4400.., not disturbing a running `npm start`), and measures each scenario twice:
+ * through the gateway, with autocannon run as a child process (scripts/bench-load.ts), and by the
+ * direct-call floor (scripts/bench/floor.ts), which calls the subgraphs itself with exactly the
+ * fetches of the gateway's query plan — the least a gateway could cost for the same work.
+ *   subject      one subject's view across all departments, a different subject on each request
+ *   batch        `subjects(ids:)` with 1,000 ids, a different id set on each request
+ *   check        the check before approval an approval system sends for one subject
+ *   batch-check  `subjects(ids:) { creditCheck }` for 1,000 subjects
+ * Every answer is checked (HTTP 200, no errors, the subjects asked for, in order; for checks a
+ * valid verdict, no missing source, and MANDATORY_RESTRICTION for the black-listed showcase
+ * subject); before any load, one request of each scenario goes through the gateway and the floor
+ * and both answers must agree. It prints requests/s, latency and CPU time per request of the
+ * gateway or the floor (beside the subgraphs'), the gateway ÷ floor ratios, and writes the table
+ * to bench-results/latest.md and .json. With two or more cores and `taskset`, the gateway (or
+ * the floor in its place) runs on core 0 and the subgraphs and the load generator on the others,
+ * so that the figures measure the gateway rather than the scheduler.
  *
  * Data: SQLite in a temporary folder (removed afterwards), or `--data-dir DIR` to reuse one
  * (seeded only if empty). With DATABASE_URL set: MySQL databases `credit_bench_*` (or
  * DATABASE_PREFIX), reseeded and dropped afterwards, or `--db-prefix P` to reuse existing ones.
  *
- * Options: --subjects N (15000) --duration S (10) --warmup S (3) --connections N (32)
- * --batch-connections N (4) --batch-size N (1000) --scenarios subject,batch --port-base N (4400)
- * --no-pin --no-seed --verbose (stack output to this terminal) --seed-timeout S (900).
+ * Options: --subjects N (15000) --duration S (10) --warmup S (3, before each measurement)
+ * --stack-warmup S (20, shared among the scenarios, each sent through the gateway before any
+ * measurement: a fresh stack runs at about half speed at first) --connections N (32, subject and check)
+ * --batch-connections N (4, batch and batch-check) --batch-size N (1000)
+ * --scenarios subject,batch,check,batch-check --no-floor --port-base N (4400) --no-pin --no-seed
+ * --verbose (stack output to this terminal) --seed-timeout S (900).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { dropDatabase, databaseConfigFromEnv } from '../subgraphs/kit/database.js';
+import { ClientRegistry } from '../gateway/clients.js';
+import { gatewayConfigFromEnv, type GatewayConfig } from '../gateway/config.js';
+import { callerHeaders } from '../subgraphs/kit/caller.js';
+import { dropDatabase, databaseConfigFromEnv, openDatabase } from '../subgraphs/kit/database.js';
+import { signingConfigFromEnv } from '../subgraphs/kit/request-signing.js';
+import { RegistryStore } from '../subgraphs/registry/store.js';
 import { SERVICES } from '../subgraphs/services.js';
-import type { LoadJob, LoadMode, LoadPhaseResult, ParentMessage, WorkerMessage } from './bench-load.js';
+import type { LoadJob } from './bench-load.js';
+import type { FloorJob } from './bench/floor.js';
+import { PlanExecutor, type PlanExecutorOptions } from './bench/plan-executor.js';
+import { probe } from './bench/probe.js';
+import { isBatchMode, isCheckMode } from './bench/protocol.js';
+import { buildQueryPlans, describePlan } from './bench/query-plans.js';
+import { compare, details, round, table, TABLE_NOTES, type Path, type RunResult } from './bench/report.js';
+import { runLoadChild, type ChildRun } from './bench/run-load-child.js';
+import { SCENARIO_NAMES, SCENARIOS, scenarioLabel, type ScenarioName } from './bench/scenarios.js';
 import { populationSizes } from './demo-data/generate.js';
 import { legalPersonId, naturalPersonId } from './demo-data/identities.js';
+import { SHOWCASE_IDS } from './demo-data/showcase.js';
 import {
   launchStack,
-  pinnedCommand,
-  clockTicksPerSecond,
-  processCpuMs,
   ROOT,
   runSeed,
+  stackEnv,
   tasksetAvailable,
   type CorePinning,
   type StackHandle,
 } from './stack-processes.js';
-
-const TOKEN = 'demo-analyst-key';
-
-const SUBJECT_QUERY = `query Subject($id: ID!) {
-  subject(id: $id) {
-    id kind
-    tax { records { category listType status } grades { year grade } }
-    market { registration { name status } records { category listType } }
-    courts { records { category listType } }
-    finance { records { category listType } }
-  }
-}`;
-
-const BATCH_QUERY = `query Batch($ids: [ID!]!) {
-  subjects(ids: $ids) {
-    id
-    tax { records { category } }
-    market { records { category } }
-    courts { records { category } }
-    finance { records { category } }
-  }
-}`;
 
 // ---------------------------------------------------------------- options
 
@@ -71,10 +71,12 @@ const { values: opts } = parseArgs({
     'db-prefix': { type: 'string' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
+    'stack-warmup': { type: 'string', default: '20' },
     connections: { type: 'string', default: '32' },
     'batch-connections': { type: 'string', default: '4' },
     'batch-size': { type: 'string', default: '1000' },
-    scenarios: { type: 'string', default: 'subject,batch' },
+    scenarios: { type: 'string', default: SCENARIO_NAMES.join(',') },
+    'no-floor': { type: 'boolean', default: false },
     'port-base': { type: 'string', default: '4400' },
     'seed-timeout': { type: 'string', default: '900' },
     'no-pin': { type: 'boolean', default: false },
@@ -104,18 +106,24 @@ function intOption(name: keyof typeof opts, min: number, max: number): number {
 const subjectCount = intOption('subjects', 1, 10_000_000);
 const durationSeconds = intOption('duration', 1, 3600);
 const warmupSeconds = intOption('warmup', 0, 600);
+const stackWarmupSeconds = intOption('stack-warmup', 0, 600);
 const connections = intOption('connections', 1, 1000);
 const batchConnections = intOption('batch-connections', 1, 1000);
 const batchSize = intOption('batch-size', 1, 1000);
 const portBase = intOption('port-base', 1024, 65000);
 const seedTimeoutSeconds = intOption('seed-timeout', 10, 24 * 3600);
-const scenarioNames = opts.scenarios.split(',').map((s) => s.trim()).filter(Boolean);
+const scenarioNames = opts.scenarios.split(',').map((s) => s.trim()).filter(Boolean) as ScenarioName[];
 for (const s of scenarioNames) {
-  if (s !== 'subject' && s !== 'batch') {
-    console.error(`--scenarios: unknown scenario ${JSON.stringify(s)}; expected subject and/or batch`);
+  if (!SCENARIO_NAMES.includes(s)) {
+    console.error(`--scenarios: unknown scenario ${JSON.stringify(s)}; expected some of ${SCENARIO_NAMES.join(', ')}`);
     process.exit(2);
   }
 }
+if (scenarioNames.length === 0) {
+  console.error(`--scenarios: none given; expected some of ${SCENARIO_NAMES.join(', ')}`);
+  process.exit(2);
+}
+const withFloor = !opts['no-floor'];
 
 // ---------------------------------------------------------------- data
 
@@ -211,149 +219,104 @@ function abortable<T>(promise: Promise<T>): Promise<T> {
 
 // ---------------------------------------------------------------- measuring
 
-interface ScenarioResult {
-  scenario: string;
-  mode: LoadMode;
-  connections: number;
-  idsPerRequest: number;
-  durationSeconds: number;
-  requests: number;
-  requestsPerSecond: number;
-  subjectsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  gatewayCpuMsPerRequest: number;
-  gatewayCpuPercent: number;
-  subgraphsCpuMsPerRequest: number;
-  subgraphsCpuPercent: number;
-  loadGeneratorCpuPercent: number;
-  /** CPU the rest of the machine (other processes, this driver) used meanwhile, in % of one core: noise. */
-  otherCpuPercent: number;
-  subjectsWithRecordsPercent: number;
-  warmup: LoadPhaseResult | null;
-  measured: LoadPhaseResult;
+/**
+ * The gateway settings of the bench's stack: the environment's, except that the subgraph timeout
+ * is 30 s unless SUBGRAPH_TIMEOUT_MS says otherwise. Here all five subgraphs share one core, and a
+ * 1,000-subject check waiting behind three others can take longer than the production 2 s: the
+ * bench measures cost, not how a starved core trips the timeout.
+ */
+const gatewayEnv: NodeJS.ProcessEnv = {
+  SUBGRAPH_TIMEOUT_MS: process.env.SUBGRAPH_TIMEOUT_MS ?? '30000',
+};
+
+/** The stack's gateway configuration, read the gateway's way from the environment it was started with. */
+function gatewayConfigOf(s: StackHandle, env: NodeJS.ProcessEnv): GatewayConfig {
+  return gatewayConfigFromEnv(['--port', String(s.gateway.port), '--host', new URL(s.gatewayUrl).hostname], env);
 }
 
-/** CPU time the whole machine spent busy so far (all cores), in milliseconds, from /proc/stat. */
-function machineBusyMs(): number {
+/**
+ * How the floor reaches the subgraphs to do what the gateway does for a client's key: the
+ * gateway's pool size, timeout and signing secret, and the caller headers it forwards.
+ */
+function subgraphAccess(s: StackHandle, config: GatewayConfig, env: NodeJS.ProcessEnv, token: string): PlanExecutorOptions {
+  const caller = new ClientRegistry(config.clients).authenticate(`Bearer ${token}`);
+  if (!caller) throw new Error(`the gateway does not know the bench's key ${token} (CLIENTS_FILE is set?)`);
+  return {
+    urls: s.serviceUrls,
+    callerHeaders: callerHeaders(caller),
+    timeoutMs: config.subgraphTimeoutMs,
+    connections: config.subgraphConnections,
+    signingSecret: config.signingSecret ?? signingConfigFromEnv(env).secret,
+  };
+}
+
+/**
+ * The supergraph the gateway serves (gateway/registry-source.ts): the registry's latest version,
+ * or the supergraph file while the registry holds none (as in a freshly seeded bench) or when
+ * SUPERGRAPH_FILE is set.
+ */
+async function servedSupergraph(config: GatewayConfig): Promise<{ sdl: string; source: string }> {
+  const file = () => ({ sdl: readFileSync(config.supergraphFile, 'utf8'), source: path.relative(ROOT, config.supergraphFile) });
+  if (!config.registry) return file();
+  const db = await openDatabase(config.registry);
   try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-    // cpu user nice system idle iowait irq softirq steal ...
-    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-    return ((user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 1000) / clockTicksPerSecond;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function cpuOf(pids: number[]): number {
-  return pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
-}
-
-/** Runs one scenario in a fresh load-generator process. */
-async function runScenario(s: StackHandle, job: LoadJob, loadCores: string | undefined): Promise<ScenarioResult> {
-  const [command, args] = pinnedCommand(loadCores, process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-load.ts')]);
-  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  worker = child;
-  const subgraphPids = Object.values(s.services).map((p) => p.pid);
-  // A hard bound on the scenario: warm-up, measurement, process start-up and a margin.
-  const limitMs = (job.warmupSeconds + job.durationSeconds + job.timeoutSeconds + 60) * 1000;
-
-  type Cpu = { gateway: number; subgraphs: number; machine: number };
-  const outcome = new Promise<{ warmup: LoadPhaseResult | null; measured: LoadPhaseResult; cpu: Cpu }>(
-    (resolve, reject) => {
-      let warmup: LoadPhaseResult | null = null;
-      let before: Cpu = { gateway: 0, subgraphs: 0, machine: 0 };
-      const timer = setTimeout(() => reject(new Error(`${job.name}: no result within ${limitMs / 1000} s`)), limitMs);
-      const done = (err: Error | null, value?: Parameters<typeof resolve>[0]) => {
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve(value!);
-      };
-      child.on('message', (raw) => {
-        const m = raw as WorkerMessage;
-        if (m.type === 'warmed') {
-          warmup = m.warmup;
-          before = { gateway: processCpuMs(s.gatewayPid), subgraphs: cpuOf(subgraphPids), machine: machineBusyMs() };
-          child.send({ type: 'go' } satisfies ParentMessage);
-        } else if (m.type === 'result') {
-          const after: Cpu = { gateway: processCpuMs(s.gatewayPid), subgraphs: cpuOf(subgraphPids), machine: machineBusyMs() };
-          const cpu: Cpu = { gateway: after.gateway - before.gateway, subgraphs: after.subgraphs - before.subgraphs, machine: after.machine - before.machine };
-          done(null, { warmup, measured: m.result, cpu });
-        } else if (m.type === 'failed') {
-          done(new Error(`${job.name}: load generator failed: ${m.message}`));
-        }
-      });
-      child.once('exit', (code, signal) => done(new Error(`${job.name}: load generator exited (${signal ?? `code ${code}`}) before its result`)));
-      child.once('error', (err) => done(err));
-      child.send({ type: 'job', job } satisfies ParentMessage);
-    },
-  );
-  const crashed = s.unexpectedExit.then((exit) => {
-    throw new Error(`${exit.name} exited (${exit.signal ?? `code ${exit.code}`}) during ${job.name}:\n${s.logs(exit.name)}`);
-  });
-  try {
-    const { warmup, measured, cpu } = await abortable(Promise.race([outcome, crashed]));
-    const seconds = measured.elapsedMs / 1000;
-    const n = Math.max(1, measured.responses);
-    return {
-      scenario: job.name,
-      mode: job.mode,
-      connections: job.connections,
-      idsPerRequest: job.mode === 'batch' ? job.batchSize : 1,
-      durationSeconds: job.durationSeconds,
-      requests: measured.responses,
-      requestsPerSecond: round(measured.responses / seconds, 1),
-      subjectsPerSecond: round(measured.subjects / seconds, 0),
-      p50Ms: measured.latencyMs.p50,
-      p99Ms: measured.latencyMs.p99,
-      errors: measured.errors,
-      gatewayCpuMsPerRequest: round(cpu.gateway / n, 3),
-      gatewayCpuPercent: round((100 * cpu.gateway) / measured.elapsedMs, 0),
-      subgraphsCpuMsPerRequest: round(cpu.subgraphs / n, 3),
-      subgraphsCpuPercent: round((100 * cpu.subgraphs) / measured.elapsedMs, 0),
-      loadGeneratorCpuPercent: round((100 * measured.loadCpuMs) / measured.elapsedMs, 0),
-      otherCpuPercent: round((100 * Math.max(0, cpu.machine - cpu.gateway - cpu.subgraphs - measured.loadCpuMs)) / measured.elapsedMs, 0),
-      subjectsWithRecordsPercent: measured.subjects ? round((100 * measured.subjectsWithRecords) / measured.subjects, 1) : 0,
-      warmup,
-      measured,
-    };
+    const latest = await new RegistryStore(db).latest();
+    return latest ? { sdl: latest.supergraph_sdl, source: `registry version ${latest.version}` } : file();
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGKILL');
-      await exited;
-    }
-    worker = undefined;
+    await db.destroy();
   }
 }
 
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
+interface RunShape {
+  scenario: string;
+  path: Path;
+  job: { mode: FloorJob['mode']; connections: number; batchSize: number; durationSeconds: number };
 }
 
-/** One request through the gateway before any load: fails fast with the response when it is wrong. */
-async function probe(url: string, query: string, variables: Record<string, unknown>, expectCount: number): Promise<number> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.any([abort.signal, AbortSignal.timeout(30_000)]),
-  });
-  const text = await res.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`probe: HTTP ${res.status}, not JSON: ${text.slice(0, 500)}`);
-  }
-  const list = body?.data?.subjects ?? (body?.data?.subject ? [body.data.subject] : []);
-  if (res.status !== 200 || body.errors?.length || list.length !== expectCount) {
-    throw new Error(`probe: HTTP ${res.status}, ${list.length} of ${expectCount} subjects: ${text.slice(0, 1000)}`);
-  }
-  return list.filter((s: any) => ['tax', 'market', 'courts', 'finance'].some((d) => s?.[d]?.records?.length > 0)).length;
+function toResult({ scenario, path: via, job }: RunShape, { warmup, measured, cpu }: ChildRun): RunResult {
+  const seconds = measured.elapsedMs / 1000;
+  const n = Math.max(1, measured.responses);
+  // The gateway's CPU from /proc; the floor's from its own accounting (it is also its load generator).
+  const own = via === 'gateway' ? cpu.gateway : measured.loadCpuMs;
+  const accounted = via === 'gateway' ? cpu.gateway + cpu.subgraphs + measured.loadCpuMs : measured.loadCpuMs + cpu.subgraphs;
+  const percent = (ms: number) => round((100 * ms) / measured.elapsedMs, 0);
+  return {
+    scenario,
+    path: via,
+    mode: job.mode,
+    connections: job.connections,
+    idsPerRequest: job.batchSize,
+    durationSeconds: job.durationSeconds,
+    requests: measured.responses,
+    requestsPerSecond: round(measured.responses / seconds, 1),
+    subjectsPerSecond: round(measured.subjects / seconds, 0),
+    p50Ms: measured.latencyMs.p50,
+    p99Ms: measured.latencyMs.p99,
+    errors: measured.errors,
+    cpuMsPerRequest: round(own / n, 3),
+    cpuPercent: percent(own),
+    subgraphsCpuMsPerRequest: round(cpu.subgraphs / n, 3),
+    subgraphsCpuPercent: percent(cpu.subgraphs),
+    loadGeneratorCpuPercent: via === 'gateway' ? percent(measured.loadCpuMs) : null,
+    otherCpuPercent: percent(Math.max(0, cpu.machine - accounted)),
+    fetchesPerRequest: measured.fetches !== undefined ? round(measured.fetches / n, 2) : null,
+    subjectsWithRecordsPercent: isCheckMode(job.mode) ? null : measured.subjects ? round((100 * measured.subjectsWithRecords) / measured.subjects, 1) : 0,
+    verdicts: isCheckMode(job.mode) ? measured.verdicts : null,
+    warmup,
+    measured,
+  };
+}
+
+function logResult(r: RunResult): void {
+  const reasons = Object.entries(r.measured.errorReasons).map(([k, v]) => `${k} ×${v}`).join(', ');
+  console.log(
+    `bench: ${r.scenario}, ${r.path}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors${reasons ? ` (${reasons})` : ''}, ` +
+      `${r.path} ${r.cpuMsPerRequest} ms CPU/req (${r.cpuPercent}% of a core), subgraphs ${r.subgraphsCpuPercent}%` +
+      `${r.loadGeneratorCpuPercent !== null ? `, load generator ${r.loadGeneratorCpuPercent}%` : ''}, other processes ${r.otherCpuPercent}%` +
+      `${r.fetchesPerRequest !== null ? `, ${r.fetchesPerRequest} fetches/req` : ''}`,
+  );
+  for (const sample of r.measured.errorSamples) console.log(`  ${sample}`);
+  if (r.requests === 0) console.warn(`bench: warning: ${r.scenario}, ${r.path}: no answer within the measured window; lengthen --duration`);
 }
 
 // ---------------------------------------------------------------- report
@@ -366,25 +329,6 @@ function gitCommit(): string | null {
   } catch {
     return null;
   }
-}
-
-function table(results: ScenarioResult[]): string {
-  const header = ['Scenario', 'Conns', 'Requests', 'Req/s', 'p50 ms', 'p99 ms', 'Errors', 'Gateway CPU ms/req', 'Gateway CPU %', 'Subgraphs CPU ms/req'];
-  const rows = results.map((r) => [
-    r.scenario,
-    String(r.connections),
-    String(r.requests),
-    r.requestsPerSecond.toFixed(1),
-    r.p50Ms.toFixed(1),
-    r.p99Ms.toFixed(1),
-    String(r.errors),
-    r.gatewayCpuMsPerRequest.toFixed(2),
-    `${r.gatewayCpuPercent}`,
-    r.subgraphsCpuMsPerRequest.toFixed(2),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 // ---------------------------------------------------------------- main
@@ -401,7 +345,7 @@ async function main(): Promise<void> {
   else if (!tasksetAvailable()) pinNote = 'not pinned (taskset is not available)';
   else {
     pin = { gateway: '0', subgraphs: lastCore === 1 ? '1' : `1-${lastCore}` };
-    pinNote = `gateway on core ${pin.gateway}; subgraphs and load generator on core(s) ${pin.subgraphs}`;
+    pinNote = `gateway (or the floor in its place) on core ${pin.gateway}; subgraphs and load generator on core(s) ${pin.subgraphs}`;
   }
 
   // Where the data lives.
@@ -452,70 +396,122 @@ async function main(): Promise<void> {
     ...dbOptions,
     portBase,
     pin,
+    env: gatewayEnv,
+    // The push relay polls the gateway and writes to the platform's database: not what is measured.
+    relay: false,
     output: opts.verbose ? 'inherit' : 'quiet',
     signal: abort.signal,
   }));
   mysqlUsed = true;
-  console.log(`bench: stack up in ${((Date.now() - t1) / 1000).toFixed(1)} s; gateway ${stack.gatewayUrl} (pid ${stack.gatewayPid})`);
+  console.log(
+    `bench: stack up in ${((Date.now() - t1) / 1000).toFixed(1)} s; gateway ${stack.gatewayUrl} (pid ${stack.gatewayPid}), subgraph timeout ${gatewayEnv.SUBGRAPH_TIMEOUT_MS} ms`,
+  );
 
-  const pool = shuffled(seededIds(subjectCount));
-  const jobs: LoadJob[] = [];
-  if (scenarioNames.includes('subject')) {
-    jobs.push({
-      name: 'subject (1 id)',
-      url: stack.gatewayUrl,
-      token: TOKEN,
-      query: SUBJECT_QUERY,
-      mode: 'subject',
-      ids: pool,
-      batchSize: 1,
-      connections,
-      warmupSeconds,
-      durationSeconds,
-      timeoutSeconds: 10,
-    });
-  }
-  if (scenarioNames.includes('batch')) {
-    jobs.push({
-      name: `batch (${batchSize} ids)`,
-      url: stack.gatewayUrl,
-      token: TOKEN,
-      query: BATCH_QUERY,
-      mode: 'batch',
-      ids: pool,
-      batchSize,
-      connections: batchConnections,
-      warmupSeconds,
-      durationSeconds,
-      timeoutSeconds: 30,
-    });
-  }
+  const live = stack;
+  // The random population and the showcase subjects (always seeded), in a fixed shuffled order.
+  const pool = shuffled([...new Set([...seededIds(subjectCount), ...Object.values(SHOWCASE_IDS)])]);
+  // Active black records (major tax violation, procurement violation): a check must restrict it.
+  const mandatoryIds = [SHOWCASE_IDS.blackEnterprise];
+  const rules = (mode: ScenarioName) => ({ mode, mandatory: new Set(mandatoryIds) });
+  // What the gateway of the stack was started with, to copy it in the floor.
+  const gatewayProcessEnv = stackEnv({ ...dbOptions, env: gatewayEnv });
+  const gatewayConfig = gatewayConfigOf(stack, gatewayProcessEnv);
+  const access = (name: ScenarioName) => subgraphAccess(live, gatewayConfig, gatewayProcessEnv, SCENARIOS[name].token);
+  const supergraph = await servedSupergraph(gatewayConfig);
+  const plans = buildQueryPlans(
+    supergraph.sdl,
+    Object.fromEntries(scenarioNames.map((name) => [name, SCENARIOS[name].query])) as Record<ScenarioName, string>,
+  );
+  console.log(`bench: the floor follows the gateway's query plans over ${supergraph.source}`);
 
-  // One correct answer of each shape before loading anything.
-  for (const job of jobs) {
-    const ids = job.mode === 'subject' ? [pool[0]!] : Array.from({ length: batchSize }, (_, i) => pool[i % pool.length]!);
-    const vars = job.mode === 'subject' ? { id: ids[0] } : { ids };
-    const withRecords = await abortable(probe(stack.gatewayUrl, job.query, vars, ids.length));
-    if (job.mode === 'batch') {
-      console.log(`bench: probe: ${withRecords} of ${ids.length} subjects have credit records`);
-      if (withRecords === 0) console.warn('bench: warning: no subject has any record; is the database seeded with these subjects?');
+  // One request of each scenario through the gateway and by the floor before loading anything.
+  for (const name of scenarioNames) {
+    const scenario = SCENARIOS[name];
+    const label = scenarioLabel(name, batchSize);
+    let ids: string[];
+    if (name === 'check') ids = [SHOWCASE_IDS.blackEnterprise];
+    else if (name === 'batch-check') ids = [SHOWCASE_IDS.blackEnterprise, ...Array.from({ length: batchSize - 1 }, (_, i) => pool[i % pool.length]!)];
+    else ids = Array.from({ length: isBatchMode(name) ? batchSize : 1 }, (_, i) => pool[i % pool.length]!);
+    const executor = new PlanExecutor(access(name));
+    try {
+      const outcome = await abortable(
+        probe(
+          {
+            url: stack.gatewayUrl,
+            token: scenario.token,
+            query: scenario.query,
+            variables: isBatchMode(name) ? { ids } : { id: ids[0] },
+            expect: ids,
+            rules: rules(name),
+            signal: abort.signal,
+          },
+          plans[name],
+          executor,
+        ),
+      );
+      const { tally } = outcome;
+      const seen = isCheckMode(name)
+        ? `verdicts ${Object.entries(tally.verdicts).map(([v, n]) => `${v} ×${n}`).join(', ')}`
+        : `${tally.subjectsWithRecords} of ${tally.subjects} subjects with credit records`;
+      console.log(`bench: probe ${label}: ${seen}; the floor agrees (${outcome.floorFetches} subgraph fetches: ${describePlan(plans[name])})`);
+      if (isBatchMode(name) && !isCheckMode(name) && tally.subjectsWithRecords === 0) {
+        console.warn('bench: warning: no subject has any record; is the database seeded with these subjects?');
+      }
+    } finally {
+      await executor.close();
     }
   }
 
-  const loadCores = pin?.subgraphs;
-  const results: ScenarioResult[] = [];
-  for (const job of jobs) {
-    console.log(`bench: ${job.name}: ${job.connections} connections, ${job.warmupSeconds} s warm-up + ${job.durationSeconds} s ...`);
-    const r = await runScenario(stack, job, loadCores);
-    results.push(r);
-    const reasons = Object.entries(r.measured.errorReasons).map(([k, v]) => `${k} ×${v}`).join(', ');
-    console.log(
-      `bench: ${job.name}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors${reasons ? ` (${reasons})` : ''}, ` +
-        `gateway ${r.gatewayCpuMsPerRequest} ms CPU/req (${r.gatewayCpuPercent}% of a core), subgraphs ${r.subgraphsCpuPercent}%, load generator ${r.loadGeneratorCpuPercent}%, other processes ${r.otherCpuPercent}%`,
-    );
-    for (const sample of r.measured.errorSamples) console.log(`  ${sample}`);
+  /** The jobs of a scenario: through the gateway, and by the floor. */
+  const jobsOf = (name: ScenarioName, phases: { warmupSeconds: number; durationSeconds: number }) => {
+    const scenario = SCENARIOS[name];
+    const common = {
+      name: scenarioLabel(name, batchSize),
+      mode: name,
+      ids: pool,
+      batchSize: isBatchMode(name) ? batchSize : 1,
+      mandatoryIds,
+      connections: scenario.connections === 'batch' ? batchConnections : connections,
+      ...phases,
+    };
+    const gateway: LoadJob = { ...common, url: live.gatewayUrl, token: scenario.token, query: scenario.query, timeoutSeconds: scenario.timeoutSeconds };
+    const floor: FloorJob = { ...common, plan: plans[name], subgraphs: access(name) };
+    const limitMs = (phases.warmupSeconds + phases.durationSeconds + scenario.timeoutSeconds + 60) * 1000;
+    return { common, gateway, floor, limitMs };
+  };
+  const childOptions = (limitMs: number) => ({ stack: live, limitMs, track: (c: ChildProcess | undefined) => (worker = c), guard: abortable });
+
+  // A fresh stack runs at about half speed for its first 15-20 s under load (JIT, heap sizing), in
+  // the gateway and the subgraphs alike: the first scenario measured would pay for it alone.
+  if (stackWarmupSeconds > 0) {
+    const each = Math.max(1, Math.round(stackWarmupSeconds / scenarioNames.length));
+    console.log(`bench: warming the stack up: each scenario through the gateway for ${each} s, not measured ...`);
+    for (const name of scenarioNames) {
+      const { gateway, limitMs } = jobsOf(name, { warmupSeconds: 0, durationSeconds: each });
+      const run = await runLoadChild({ ...childOptions(limitMs), file: 'scripts/bench-load.ts', job: gateway, cores: pin?.subgraphs });
+      if (run.measured.errors > 0) {
+        console.warn(`bench: warning: ${run.measured.errors} errors while warming up with ${gateway.name}: ${run.measured.errorSamples.join('; ')}`);
+      }
+    }
   }
 
+  const results: RunResult[] = [];
+  for (const name of scenarioNames) {
+    const { common, gateway, floor, limitMs } = jobsOf(name, { warmupSeconds, durationSeconds });
+    console.log(`bench: ${common.name}, gateway: ${common.connections} connections, ${warmupSeconds} s warm-up + ${durationSeconds} s ...`);
+    const viaGateway = await runLoadChild({ ...childOptions(limitMs), file: 'scripts/bench-load.ts', job: gateway, cores: pin?.subgraphs });
+    results.push(toResult({ scenario: common.name, path: 'gateway', job: common }, viaGateway));
+    logResult(results.at(-1)!);
+
+    if (withFloor) {
+      console.log(`bench: ${common.name}, floor: ${common.connections} virtual connections, ${warmupSeconds} s warm-up + ${durationSeconds} s ...`);
+      const byFloor = await runLoadChild({ ...childOptions(limitMs), file: 'scripts/bench/floor.ts', job: floor, cores: pin?.gateway });
+      results.push(toResult({ scenario: common.name, path: 'floor', job: common }, byFloor));
+      logResult(results.at(-1)!);
+    }
+  }
+
+  const comparisons = compare(results);
   const meta = {
     date: new Date().toISOString(),
     commit: gitCommit(),
@@ -528,42 +524,45 @@ async function main(): Promise<void> {
     seeded: !opts['no-seed'],
     durationSeconds,
     warmupSeconds,
+    stackWarmupSeconds,
     pinning: pinNote,
+    subgraphTimeoutMs: Number(gatewayEnv.SUBGRAPH_TIMEOUT_MS),
     ports: { gateway: stack.gateway.port, subgraphs: Object.fromEntries(Object.entries(stack.services).map(([k, v]) => [k, v.port])) },
+    supergraph: supergraph.source,
+    plans: Object.fromEntries(scenarioNames.map((name) => [scenarioLabel(name, batchSize), describePlan(plans[name])])),
   };
   const md = [
     `# Benchmark ${meta.date}`,
     '',
     `Commit ${meta.commit ?? 'unknown'}, Node ${meta.node}, ${cpus} × ${meta.cpuModel}. ${engine === 'sqlite' ? 'SQLite' : 'MySQL'}, ` +
-      `${subjectCount} demo subjects${meta.seeded ? '' : ' (not seeded by this run)'}; ${durationSeconds} s per scenario after ${warmupSeconds} s warm-up; ${pinNote}.`,
+      `${subjectCount} demo subjects${meta.seeded ? '' : ' (not seeded by this run)'}; ${durationSeconds} s per scenario and path after ${warmupSeconds} s warm-up ` +
+      `(and ${stackWarmupSeconds} s through the gateway, shared among the scenarios, before any measurement); ${pinNote}; ` +
+      `subgraph timeout ${meta.subgraphTimeoutMs} ms (gateway and floor).`,
     '',
     table(results),
     '',
-    'Requests: responses received in the measured window; errors: responses that were not HTTP 200, carried',
-    '`errors` or did not hold the subjects asked for, plus connection errors and timeouts. CPU: user + system',
-    'time of the processes (/proc/<pid>/stat) over the measured window, per response; "Gateway CPU %" is of one core.',
+    ...TABLE_NOTES,
     '',
-    ...results.map(
-      (r) =>
-        `- ${r.scenario}: ${r.subjectsPerSecond} subjects/s; subjects with records ${r.subjectsWithRecordsPercent}%; ` +
-        `CPU in % of one core: gateway ${r.gatewayCpuPercent}, subgraphs ${r.subgraphsCpuPercent}, load generator ${r.loadGeneratorCpuPercent}, ` +
-        `other processes ${r.otherCpuPercent}${engine === 'mysql' ? ' (including the MySQL server)' : ''}` +
-        `${engine === 'sqlite' && r.otherCpuPercent >= 20 ? ' (a busy machine: figures are noisy)' : ''}` +
-        (r.errors ? `; errors: ${Object.entries(r.measured.errorReasons).map(([k, v]) => `${k} ×${v}`).join(', ')}` : ''),
-    ),
+    ...details(results, engine),
+    '',
+    'Query plans (the floor\'s fetches, `[a | b]` in parallel, `→` in sequence):',
+    '',
+    ...Object.entries(meta.plans).map(([label, plan]) => `- ${label}: ${plan}`),
     '',
   ].join('\n');
   console.log(`\n${table(results)}\n`);
   const outDir = path.join(ROOT, 'bench-results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'latest.md'), md);
-  writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify({ ...meta, results, comparisons }, null, 2)}\n`);
   console.log(`bench: written to bench-results/latest.md and bench-results/latest.json`);
 }
 
 // A hard bound on the whole run: seeding, start-up, and each scenario with its margins.
 const totalLimitMs =
-  (opts['no-seed'] ? 0 : seedTimeoutSeconds * 1000) + 180_000 + scenarioNames.length * (warmupSeconds + durationSeconds + 90) * 1000;
+  (opts['no-seed'] ? 0 : seedTimeoutSeconds * 1000) +
+  180_000 +
+  (stackWarmupSeconds + scenarioNames.length * ((withFloor ? 2 : 1) * (warmupSeconds + durationSeconds + 90) + 90)) * 1000;
 const watchdog = setTimeout(() => {
   console.error(`bench: did not finish within ${Math.round(totalLimitMs / 1000)} s; stopping`);
   void cleanup().finally(() => process.exit(1));

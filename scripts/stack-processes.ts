@@ -49,7 +49,12 @@ export interface LaunchOptions {
   onUnexpectedExit?: (exit: ProcessExit) => void;
   /** Also run the push relay once the gateway is ready. Default true. */
   relay?: boolean;
+  /** Told when each process is started and when it answers ready (for a progress display). */
+  onProgress?: (progress: LaunchProgress) => void;
 }
+
+/** One step of the launch: a process started, or a process that answered ready after `ms`. */
+export type LaunchProgress = { stage: 'started'; name: string } | { stage: 'ready'; name: string; ms: number };
 
 export interface ProcessExit {
   name: string;
@@ -209,7 +214,7 @@ async function waitReady(name: string, url: string, timeoutMs: number, abort: Ab
 
 /**
  * Starts the subgraphs, waits until each answers `/health/ready`, then starts the gateway and
- * waits for its `/health/live`. On any failure (or abort) everything started is stopped and the
+ * waits for its `/health/ready`. On any failure (or abort) everything started is stopped and the
  * promise rejects, with the last output lines of a process that died.
  */
 export async function launchStack(options: LaunchOptions = {}): Promise<StackHandle> {
@@ -242,9 +247,12 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
   const onExternalAbort = () => launchAbort.abort(new Error('launch aborted'));
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
+  const startedAt = new Map<string, number>();
   const start = (name: string, file: string, args: string[], env: NodeJS.ProcessEnv, pinTo?: string): Spawned => {
     const p = spawnTs(name, file, args, env, output, pinTo);
     processes.push(p);
+    startedAt.set(name, performance.now());
+    options.onProgress?.({ stage: 'started', name });
     void p.exited.then(() => {
       if (stopping) return;
       const exit = { name, code: p.child.exitCode, signal: p.child.signalCode };
@@ -273,12 +281,15 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
     for (const { name } of SERVICES) {
       start(name, `subgraphs/${name}/index.ts`, [], { ...baseEnv, PORT: String(ports.services[name]), HOST: host }, cores?.subgraphs);
     }
-    await Promise.all(
-      SERVICES.map(({ name }) => waitReady(name, `http://${host}:${ports.services[name]}/health/ready`, readyTimeoutMs, launchAbort.signal)),
-    );
+    const ready = async (name: string, url: string) => {
+      await waitReady(name, url, readyTimeoutMs, launchAbort.signal);
+      options.onProgress?.({ stage: 'ready', name, ms: performance.now() - (startedAt.get(name) ?? 0) });
+    };
+    await Promise.all(SERVICES.map(({ name }) => ready(name, `http://${host}:${ports.services[name]}/health/ready`)));
     const subgraphUrls = SERVICES.map(({ name }) => `${name}=${serviceUrls[name]}`).join(',');
     start('gateway', 'gateway/index.ts', ['--port', String(ports.gateway), '--host', host], { ...baseEnv, SUBGRAPH_URLS: subgraphUrls }, cores?.gateway);
-    await waitReady('gateway', `http://${host}:${ports.gateway}/health/live`, readyTimeoutMs, launchAbort.signal);
+    // Ready: it has loaded the supergraph from the registry and every subgraph answers.
+    await ready('gateway', `http://${host}:${ports.gateway}/health/ready`);
     if (options.relay !== false) {
       start('relay', 'subgraphs/platform/relay.ts', [], { ...baseEnv, RELAY_GATEWAY_URL: `http://${host}:${ports.gateway}/graphql` }, cores?.subgraphs);
     }

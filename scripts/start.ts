@@ -1,6 +1,7 @@
 /**
  * Runs the whole stack, each service in its own process: seeds empty databases with demo data,
- * starts the subgraphs, waits until each is ready, then starts the gateway on port 4000.
+ * starts the subgraphs, waits until each is ready, then starts the gateway on port 4000, showing
+ * each step as it goes, and prints the URLs (GraphQL, GraphiQL, status) and the demo keys.
  * Ctrl-C stops everything. Options: --subjects N (demo data size when seeding, default 15000).
  * The database settings (DATA_DIR, DATABASE_URL, DATABASE_PREFIX) are taken from the environment.
  */
@@ -9,6 +10,10 @@ import { DEMO_CLIENTS } from '../gateway/clients.js';
 import { launchStack, runSeed, type StackHandle } from './stack-processes.js';
 
 const { values } = parseArgs({ options: { subjects: { type: 'string' } }, strict: true });
+
+/** Step lines of the start-up, on stdout between the services' own log lines. */
+const step = (text: string) => process.stdout.write(`\n▶ ${text}\n`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const abort = new AbortController();
 let stack: StackHandle | undefined;
@@ -29,6 +34,7 @@ async function stopAll(code: number): Promise<never> {
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
+step('1/3 Demo data: migrating the databases and seeding them if they are empty (first run only)');
 try {
   await (pending = runSeed(['--if-empty', ...(values.subjects ? ['--subjects', values.subjects] : [])], { signal: abort.signal }));
 } catch (err) {
@@ -37,9 +43,21 @@ try {
   process.exit(1);
 }
 
+step('2/3 Subgraphs: starting each in its own process (it migrates its database, then answers /health/ready)');
+let gatewayStarted = false;
 try {
   stack = await (pending = launchStack({
     signal: abort.signal,
+    onProgress: (p) => {
+      if (p.stage === 'ready') {
+        process.stdout.write(`  ✓ ${p.name.padEnd(9)} ready in ${seconds(p.ms)}\n`);
+        return;
+      }
+      if (p.name === 'gateway' && !gatewayStarted) {
+        gatewayStarted = true;
+        step('3/3 Gateway: loading the supergraph from the registry and probing every subgraph; then the push relay');
+      }
+    },
     onUnexpectedExit: ({ name, code, signal }) => {
       if (stopping) return;
       console.error(`${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
@@ -52,11 +70,14 @@ try {
   process.exit(1);
 }
 
+const origin = new URL(stack.gatewayUrl).origin;
 console.log(`
 Credit platform is running.
   GraphQL   ${stack.gatewayUrl}
+  GraphiQL  ${origin}/graphiql   (analysts: enter demo-analyst-key)
+  Status    ${origin}/status     (health: ${origin}/health/ready, metrics: ${origin}/metrics)
 Subgraphs (internal):
 ${Object.entries(stack.serviceUrls).map(([name, url]) => `  ${name.padEnd(9)} ${url}`).join('\n')}
 Demo keys (send as Authorization: Bearer <key>):
-${DEMO_CLIENTS.map((c) => `  ${c.key.padEnd(20)} ${c.role.padEnd(16)} ${c.label}`).join('\n')}
+${DEMO_CLIENTS.map((c) => `  ${(c.key ?? "").padEnd(20)} ${c.role.padEnd(16)} ${c.label}`).join('\n')}
 Press Ctrl-C to stop.`);

@@ -7,7 +7,7 @@ import { ecology } from '../subgraphs/ecology/server.js';
 import { addDays, today } from '../subgraphs/kit/clock.js';
 import { createSubgraph, type Subgraph } from '../subgraphs/kit/subgraph-server.js';
 import { IDS, insertRecord, reviseRecord } from './kit/fixtures.js';
-import { postGraphQL } from './kit/stack.js';
+import { postToSubgraph } from './kit/stack.js';
 
 const RECORD_FIELDS = 'id version subjectId department category listType decisionNo decidedOn validUntil status summary recordedAt';
 
@@ -39,7 +39,7 @@ describe('ecology and environment subgraph (生态环境), queried directly', ()
   let recordId = '';
 
   const entities = async (representations: Record<string, unknown>[]) => {
-    const r = await postGraphQL(url, { query: ENTITIES, variables: { representations } });
+    const r = await postToSubgraph(url, { query: ENTITIES, variables: { representations } });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     return r.data!._entities as any[];
   };
@@ -90,7 +90,7 @@ describe('ecology and environment subgraph (生态环境), queried directly', ()
   });
 
   it('extends Subject with ecology and the records field of the credit-record contract', async () => {
-    const r = await postGraphQL(url, { query: '{ _service { sdl } }' });
+    const r = await postToSubgraph(url, { query: '{ _service { sdl } }' });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const sdl: string = r.data!._service.sdl;
     assert.match(sdl, /type Subject @key\(fields: "id"\)[^}]*ecology: EcologyView/s);
@@ -167,7 +167,7 @@ describe('ecology and environment subgraph (生态环境), queried directly', ()
   });
 
   it('serves the analysts\' records query in its own namespace', async () => {
-    const r = await postGraphQL(url, { query: '{ ecology { records(listType: BLACK) { id department category } } }' });
+    const r = await postToSubgraph(url, { query: '{ ecology { records(listType: BLACK) { id department category } } }' });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     assert.deepEqual(r.data!.ecology.records, [{ id: recordId, department: 'ecology', category: 'SERIOUS_ENVIRONMENTAL_VIOLATION' }]);
   });

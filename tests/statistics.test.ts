@@ -60,6 +60,13 @@ describe('tracking and assessment (跟踪问效)', () => {
     assert.deepEqual(r.data!.courts.caseStatistics, { department: 'courts', objectionsFiled: 2, objectionsOpen: 2, objectionsOverdue: 1, repairsApplied: 0 });
   });
 
+  it('shows analysts the case counts too', async () => {
+    const r = await stack.query(`{ courts { caseStatistics(from: "${today()}", to: "${today()}") { objectionsFiled } } }`, {}, 'demo-analyst-key');
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const refused = await stack.query(`{ courts { caseStatistics(from: "${today()}", to: "${today()}") { objectionsFiled } } }`, {}, 'demo-approval-key');
+    assert.equal(refused.errors![0]!.extensions!.code, 'FORBIDDEN');
+  });
+
   it('is for analysts and the credit office only', async () => {
     const r = await stack.query(`{ platform { checkStatistics(from: "${today()}", to: "${today()}", groupBy: MATTER) { group } } }`, {}, 'demo-approval-key');
     assert.equal(r.errors![0]!.extensions!.code, 'FORBIDDEN');

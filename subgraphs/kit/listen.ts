@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLogger } from './logger.js';
 
 /** A running HTTP server that can be stopped, closing its keep-alive connections too. */
 export interface RunningServer {
@@ -45,7 +46,7 @@ export function stopOnSignals(name: string, close: () => Promise<void>): void {
     close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(`${name}: error while stopping after ${signal}:`, err);
+        createLogger(name).error(`error while stopping after ${signal}`, { err });
         process.exit(1);
       },
     );

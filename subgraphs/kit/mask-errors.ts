@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from './errors.js';
+import { createLogger } from './logger.js';
 
 /** True for errors meant for the client: GraphQL errors raised on purpose, with a code. */
 function isClientError(error: unknown): boolean {
@@ -22,13 +23,15 @@ export function maskInternalErrors(formatted: GraphQLFormattedError, error: unkn
 
 /** Logs the internal errors of a request with its request id before they are masked. */
 export function maskErrorsPlugin(service: string): ApolloServerPlugin<{ requestId: string }> {
+  const log = createLogger(service);
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             if (!isClientError(error) && !(error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) {
-              console.error(`${service}: request ${contextValue.requestId}: ${unwrapResolverError(error) instanceof Error ? (unwrapResolverError(error) as Error).stack : String(error)}`);
+              const original = unwrapResolverError(error);
+              log.error('internal error, masked in the answer', { requestId: contextValue.requestId, path: error.path?.join('.'), err: original instanceof Error ? original : new Error(String(original)) });
             }
           }
         },

@@ -2,6 +2,7 @@ import { databaseConfigFromEnv } from './database.js';
 import { envInt, envString } from './env.js';
 import { startExpirySweeper } from './lifecycle/expiry.js';
 import { stopOnSignals } from './listen.js';
+import { createLogger } from './logger.js';
 import { createSubgraph, type SubgraphDefinition } from './subgraph-server.js';
 
 /**
@@ -17,7 +18,7 @@ export async function serveSubgraph<L>(definition: SubgraphDefinition<L>, defaul
   const sweepMs = isDepartment ? envInt('EXPIRY_SWEEP_MS', 60_000, { min: 0, max: 86_400_000 }) : 0;
   const subgraph = await createSubgraph(definition, { database: databaseConfigFromEnv(definition.name) });
   const running = await subgraph.listen(port, host);
-  console.log(`${definition.name} subgraph listening on ${running.url}`);
+  createLogger(definition.name).info('subgraph listening', { url: running.url });
   const sweeper = startExpirySweeper(subgraph.db, definition.name, sweepMs);
   stopOnSignals(definition.name, async () => {
     await sweeper.stop();

@@ -6,9 +6,11 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { Knex } from 'knex';
 import { callerFromHeaders, CallerHeader, type Caller } from './caller.js';
+import { SignatureVerifier, signingConfigFromEnv, type SigningConfig } from './request-signing.js';
 import { migrate, openDatabase, type DatabaseConfig, type Migration } from './database.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from './http.js';
 import { listen, type RunningServer } from './listen.js';
+import { createLogger } from './logger.js';
 import { maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
 
 /** What every resolver of every subgraph receives. */
@@ -35,6 +37,8 @@ export interface SubgraphOptions {
   database: DatabaseConfig;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** How the gateway's signature is checked; from the environment when absent. */
+  signing?: SigningConfig;
 }
 
 export interface Subgraph {
@@ -60,7 +64,10 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
   });
   await server.start();
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+  // The caller headers are believed only on a request the gateway signed.
+  const verifier = new SignatureVerifier(options.signing ?? signingConfigFromEnv());
 
+  const log = createLogger(definition.name);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = (req.headers[CallerHeader.requestId] as string | undefined) ?? randomUUID();
     const path = (req.url ?? '/').split('?')[0];
@@ -79,19 +86,27 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
       sendGraphQLError(res, 404, 'NOT_FOUND', `no route ${path}; GraphQL is served at /graphql`);
       return;
     }
+    // The gateway's request id on every line: one request can be followed through every subgraph.
+    const started = performance.now();
+    res.once('close', () => log.debug('request', { requestId, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }));
     readBody(req, maxBodyBytes)
-      .then((body) =>
-        executeGraphQL(server, req, res, body, async () => ({
+      .then((body) => {
+        const refusal = verifier.refuse(req.method ?? 'GET', req.url ?? '/', req.headers, body);
+        if (refusal) {
+          sendGraphQLError(res, 401, 'UNAUTHENTICATED', `refused: ${refusal}`);
+          return;
+        }
+        return executeGraphQL(server, req, res, body, async () => ({
           db,
           loaders: definition.createLoaders(db),
           caller: callerFromHeaders(req.headers),
           requestId,
-        })),
-      )
+        }));
+      })
       .catch((err: unknown) => {
         if (err instanceof BodyTooLargeError) sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
         else {
-          console.error(`${definition.name}: request ${requestId} failed:`, err);
+          log.error('request failed', { requestId, err });
           if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', `internal error (request id ${requestId})`);
         }
       });

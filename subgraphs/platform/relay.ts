@@ -8,10 +8,11 @@
  */
 import { databaseConfigFromEnv } from '../kit/database.js';
 import { stopOnSignals } from '../kit/listen.js';
+import { createLogger } from '../kit/logger.js';
 import { Relay, relayConfigFromEnv } from './push/relay.js';
 
 const config = relayConfigFromEnv();
 const relay = await Relay.open(databaseConfigFromEnv('platform'), config);
 relay.start();
-console.log(`push relay: reading ${config.departments?.join(', ') ?? 'the departments the registry lists'} through ${config.gatewayUrl} every ${config.pollMs} ms`);
+createLogger('relay').info(`push relay: reading ${config.departments?.join(', ') ?? 'the departments the registry lists'} through ${config.gatewayUrl} every ${config.pollMs} ms`);
 stopOnSignals('relay', () => relay.stop());

@@ -2,6 +2,7 @@ import { findBreakingChanges, findDangerousChanges } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { request } from 'undici';
 import { envInt } from '../kit/env.js';
+import { signingConfigFromEnv, signRequest } from '../kit/request-signing.js';
 import { badInput } from '../kit/errors.js';
 import type { SubgraphContext } from '../kit/subgraph-server.js';
 import { requireRole } from '../platform/access.js';
@@ -17,10 +18,15 @@ const WRITERS = ['CREDIT_OFFICE', 'DEPARTMENT'] as const;
 /** Reads a subgraph's own SDL, as gateways that introspect do, with a timeout. */
 async function fetchSdl(url: string): Promise<string> {
   try {
+    const body = JSON.stringify({ query: '{ _service { sdl } }' });
+    const headers = { 'content-type': 'application/json' };
+    const target = new URL(url);
+    // Subgraphs answer only signed requests; the registry shares the gateway's signing secret.
+    Object.assign(headers, signRequest(signingConfigFromEnv().secret, 'POST', target.pathname + target.search, headers, body));
     const res = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      headers,
+      body,
       headersTimeout: 5000,
       bodyTimeout: 5000,
     });

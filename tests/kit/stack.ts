@@ -4,9 +4,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SUPERGRAPH } from '../../gateway/config.js';
 import { DEMO_CLIENTS } from '../../gateway/clients.js';
+import { signingConfigFromEnv, signRequest } from '../../subgraphs/kit/request-signing.js';
 import { createGateway, type Gateway } from '../../gateway/server.js';
 import { dropDatabase, type DatabaseConfig } from '../../subgraphs/kit/database.js';
 import type { RunningServer } from '../../subgraphs/kit/listen.js';
+import { setLogLevel } from '../../subgraphs/kit/logger.js';
 import { createSubgraph, type Subgraph } from '../../subgraphs/kit/subgraph-server.js';
 import { DEFINITIONS } from '../../subgraphs/definitions.js';
 import { SERVICES, type ServiceName } from '../../subgraphs/services.js';
@@ -23,6 +25,8 @@ export interface StackOptions {
   publicRatePerMinute?: number;
   /** Serve the supergraph from the registry database (polled every 100 ms) instead of the file. */
   withRegistry?: boolean;
+  /** Subgraphs the gateway is told an operator marked down (SUBGRAPHS_MARKED_DOWN). */
+  markedDown?: ServiceName[];
 }
 
 export interface GraphQLResult<T = Record<string, any>> {
@@ -40,16 +44,20 @@ export class TestStack {
   gateway!: Gateway;
   gatewayUrl = '';
   private tmp = '';
+  private readonly ports = new Map<ServiceName, number>();
 
   private constructor(readonly options: Required<StackOptions>) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
+    // Quiet test output: only errors are logged unless LOG_LEVEL asks for more.
+    if (!process.env.LOG_LEVEL) setLogLevel('error');
     const stack = new TestStack({
       engine: options.engine ?? 'sqlite',
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
       urlOverrides: options.urlOverrides ?? {},
       publicRatePerMinute: options.publicRatePerMinute ?? 10_000,
       withRegistry: options.withRegistry ?? false,
+      markedDown: options.markedDown ?? [],
     });
     await stack.boot();
     return stack;
@@ -68,6 +76,7 @@ export class TestStack {
       const subgraph = await createSubgraph(DEFINITIONS[name], { database });
       const running = await subgraph.listen(0);
       this.subgraphs.set(name, { subgraph, running, database });
+      this.ports.set(name, running.port);
     }
     this.gateway = await createGateway({
       port: 0,
@@ -84,6 +93,7 @@ export class TestStack {
       maxBodyBytes: 1024 * 1024,
       publicRatePerMinute: this.options.publicRatePerMinute,
       clients: DEMO_CLIENTS,
+      markedDown: this.options.markedDown,
     });
     this.gatewayUrl = (await this.gateway.listen(0)).url;
   }
@@ -101,6 +111,12 @@ export class TestStack {
     const entry = this.subgraphs.get(name)!;
     await entry.running?.close();
     entry.running = null;
+  }
+
+  /** Serves a stopped subgraph again, on the port it had. */
+  async restartSubgraph(name: ServiceName): Promise<void> {
+    const entry = this.subgraphs.get(name)!;
+    entry.running ??= await entry.subgraph.listen(this.ports.get(name)!);
   }
 
   async query<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, key = 'demo-analyst-key'): Promise<GraphQLResult<T>> {
@@ -136,3 +152,12 @@ export async function postGraphQL<T = Record<string, any>>(
   }
   return { status: res.status, ...json };
 }
+
+/** Posts to a subgraph directly, signed as the gateway signs (subgraphs refuse anything else). */
+export async function postToSubgraph<T = Record<string, any>>(url: string, body: unknown, caller: Record<string, string> = {}): Promise<GraphQLResult<T>> {
+  const text = JSON.stringify(body);
+  const target = new URL(url);
+  const headers = { 'content-type': 'application/json', ...caller };
+  return postGraphQL<T>(url, text, { ...headers, ...signRequest(signingConfigFromEnv().secret, 'POST', target.pathname + target.search, headers, text) });
+}
+

@@ -8,7 +8,7 @@ import { requireCaseReader } from './access.js';
 /** SDL of `<Prefix>Query.caseStatistics`: objections and repairs of a period (跟踪问效). */
 export function caseStatisticsSdl(typePrefix: string): string {
   return `extend type ${typePrefix}Query {
-  "异议与修复统计 Objections and repair applications filed from \`from\` to \`to\` (YYYY-MM-DD), and those open now (department and credit office)."
+  "异议与修复统计 Objections and repair applications filed from \`from\` to \`to\` (YYYY-MM-DD), and those open now (department, credit office and analysts)."
   caseStatistics(from: String!, to: String!): CaseStatistics!
 }`;
 }
@@ -55,7 +55,8 @@ export function caseStatisticsResolvers(name: string, typePrefix: string): Graph
   return {
     [`${typePrefix}Query`]: {
       caseStatistics: async (_root: unknown, args: { from: string; to: string }, ctx: SubgraphContext<unknown>) => {
-        requireCaseReader(ctx.caller, name);
+        // Counts only, no personal data: analysts may read them too (跟踪问效).
+        if (ctx.caller?.role !== 'ANALYST') requireCaseReader(ctx.caller, name);
         for (const [field, value] of [['from', args.from], ['to', args.to]] as const) {
           if (!isIsoDate(value)) throw badInput(`${field} ${JSON.stringify(value)} is not valid: expected a calendar date YYYY-MM-DD`);
         }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { today } from '../clock.js';
 import type { CreditRecordRow } from '../credit-records.js';
+import { createLogger } from '../logger.js';
 import { currentVersion, writeVersion } from './versions.js';
 
 /** Records expired per transaction; a batch that meets a concurrent change is redone one by one. */
@@ -49,7 +50,7 @@ export async function sweepExpired(db: Knex, department: string, asOf: string = 
         try {
           if (await db.transaction((trx) => expireOne(trx, department, row.id, asOf))) expired++;
         } catch (err) {
-          console.error(`${department}: record ${row.id} could not be expired now, retried at the next sweep: ${(err as Error).message}`);
+          createLogger(department).warn(`record ${row.id} could not be expired now, retried at the next sweep: ${(err as Error).message}`, { recordId: row.id });
         }
       }
     }
@@ -71,12 +72,13 @@ export function startExpirySweeper(db: Knex, department: string, intervalMs: num
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const log = createLogger(department);
   const run = (): void => {
     running = sweepExpired(db, department).then(
       (n) => {
-        if (n > 0) console.log(`${department}: expired ${n} record${n === 1 ? '' : 's'} past the end of the period`);
+        if (n > 0) log.info(`expired ${n} record${n === 1 ? '' : 's'} past the end of the period`, { expired: n });
       },
-      (err: unknown) => console.error(`${department}: expiry sweep failed, retried in ${intervalMs} ms: ${(err as Error).message}`),
+      (err: unknown) => log.error(`expiry sweep failed, retried in ${intervalMs} ms: ${(err as Error).message}`),
     );
     void running.then(() => {
       if (!stopped) timer = setTimeout(run, intervalMs).unref();

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { migrate, openDatabase, type DatabaseConfig } from '../../kit/database.js';
 import { ConfigError, envInt, envOptional, envString } from '../../kit/env.js';
+import { createLogger } from '../../kit/logger.js';
 import { DEPARTMENTS, GATEWAY_PORT } from '../../services.js';
 import { platform } from '../server.js';
 import {
@@ -19,6 +20,12 @@ import {
   type SourceEvent,
 } from './repository.js';
 import { signedHeaders } from './signature.js';
+
+/** Where the relay reports what it does: the shared JSON logger unless a test passes its own. */
+export type RelayLog = Pick<Console, 'log' | 'error'>;
+
+const relayLogger = createLogger('relay');
+const defaultLog: RelayLog = { log: (message: string) => relayLogger.info(message), error: (message: string) => relayLogger.error(message) };
 
 /** Everything the relay needs, read once at start-up (see README, Configuration). */
 export interface RelayConfig {
@@ -114,11 +121,11 @@ export class Relay {
     readonly db: Knex,
     readonly config: RelayConfig,
     private readonly ownsDb = false,
-    private readonly log: Pick<Console, 'log' | 'error'> = console,
+    private readonly log: RelayLog = defaultLog,
   ) {}
 
   /** Opens the platform database (creating the push tables if the platform has not yet) and builds a relay. */
-  static async open(database: DatabaseConfig, config: RelayConfig, log: Pick<Console, 'log' | 'error'> = console): Promise<Relay> {
+  static async open(database: DatabaseConfig, config: RelayConfig, log: RelayLog = defaultLog): Promise<Relay> {
     const db = await openDatabase(database);
     try {
       for (let attempt = 1; ; attempt++) {

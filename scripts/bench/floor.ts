@@ -1,0 +1,65 @@
+/**
+ * The direct-call floor of `npm run bench`: a child process (protocol in protocol.ts) that takes
+ * the gateway's place on the gateway's core and does only what the gateway's query plan makes the
+ * subgraphs do (plan-executor.ts), driving its own load: `connections` virtual connections, each
+ * executing one request's plan after the other. What it costs per request — in latency and in CPU
+ * of this one process — is the least any gateway could cost for the same subgraph traffic.
+ *
+ * Every execution is held to the rules of answers.ts, as the gateway's responses are; a failed
+ * subgraph fetch makes it wrong. Executions still running at the end of a phase are waited for and
+ * counted, and the phase lasts until the last one ends.
+ */
+import type { PlanNode } from '@apollo/query-planner';
+import { IdSequence } from './answers.js';
+import { serveLoadJob } from './load-child.js';
+import { PhaseRecorder } from './phase-recorder.js';
+import { PlanExecutor, type PlanExecutorOptions } from './plan-executor.js';
+import type { LoadMode, LoadPhaseResult } from './protocol.js';
+
+export interface FloorJob {
+  name: string;
+  mode: LoadMode;
+  /** The gateway's plan for the scenario's query (query-plans.ts). */
+  plan: PlanNode;
+  subgraphs: PlanExecutorOptions;
+  /** Subject ids to draw from, in the order to use them. */
+  ids: string[];
+  batchSize: number;
+  mandatoryIds: string[];
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+}
+
+async function runPhase(job: FloorJob, executor: PlanExecutor, seconds: number, sequence: IdSequence): Promise<LoadPhaseResult> {
+  const recorder = new PhaseRecorder({ mode: job.mode, mandatory: new Set(job.mandatoryIds) });
+  let fetches = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const connection = async () => {
+    while (performance.now() < deadline) {
+      const { variables, expect } = sequence.take();
+      const t0 = performance.now();
+      const execution = await executor.execute(job.plan, variables);
+      recorder.latency(performance.now() - t0);
+      fetches += execution.fetches;
+      if (execution.errors.length > 0) {
+        const first = execution.errors[0]!;
+        recorder.failAnswer(`subgraph error (${first.slice(0, first.indexOf(':'))})`, execution.errors.join('; '));
+      } else {
+        recorder.answer(execution.data, expect);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.connections }, connection));
+  const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return recorder.result(elapsedMs, (cpu.user + cpu.system) / 1000, { fetches });
+}
+
+await serveLoadJob<FloorJob>('scripts/bench/floor.ts', async (job) => {
+  const executor = new PlanExecutor(job.subgraphs);
+  const sequence = new IdSequence(job.ids, job.mode, job.batchSize, Math.floor(Math.random() * job.ids.length));
+  return { phase: (seconds) => runPhase(job, executor, seconds, sequence) };
+});

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { artifact, chromiumSkipReason, launchBrowser } from './kit/browser.js';
+import { IDS, insertRecord } from './kit/fixtures.js';
+import { TestStack } from './kit/stack.js';
+
+const skip = chromiumSkipReason();
+
+/**
+ * Opens a page that records every request that leaves the gateway's origin and every script
+ * error or policy violation, so a test can assert the page works offline and cleanly.
+ */
+async function watchedPage(context: BrowserContext, origin: string): Promise<{ page: Page; external: string[]; problems: string[] }> {
+  const page = await context.newPage();
+  const external: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) external.push(r.url());
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  return { page, external, problems };
+}
+
+describe('in a real browser (headless Chromium)', { skip }, () => {
+  let stack: TestStack;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let origin = '';
+
+  before(async () => {
+    stack = await TestStack.start({ withRegistry: true });
+    origin = new URL(stack.gatewayUrl).origin;
+    // The check-before-approval example's subject: a major tax violation bars it from procurement.
+    await insertRecord(stack.db('tax'), { subjectId: IDS.blackEnterprise, category: 'MAJOR_TAX_VIOLATION', listType: 'BLACK' });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('GraphiQL: the analyst enters the key, runs the check before approval and reads the verdict', async () => {
+    const { page, external, problems } = await watchedPage(browser.context, origin);
+    await page.goto(`${origin}/graphiql`);
+    await page.screenshot({ path: artifact('graphiql-key.png') });
+
+    await page.fill('#api-key', 'demo-analyst-key');
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('.graphiql-container');
+    assert.equal(await page.innerText('#who'), 'demo-analyst · ANALYST');
+    const tabs = await page.locator('.graphiql-tab-button').allInnerTexts();
+    assert.deepEqual(tabs, ['SubjectView', 'CheckBeforeApproval', 'BatchCheck', 'Lists', 'Statistics']);
+
+    await page.click('.graphiql-tab-button:text-is("CheckBeforeApproval")');
+    await page.waitForSelector('.graphiql-editor-tool :text("ZFCG-2026-0815")');
+    await page.click('.graphiql-execute-button');
+    const verdict = page.locator('.graphiql-response .CodeMirror-line', { hasText: '"verdict"' });
+    await verdict.waitFor();
+    assert.match(await verdict.innerText(), /"verdict": "MANDATORY_RESTRICTION"/);
+    assert.match(await page.innerText('.graphiql-response'), /P_GOVERNMENT_PROCUREMENT_BAN/);
+    await page.screenshot({ path: artifact('graphiql-check.png') });
+
+    // The docs pane explains the domain from the schema's descriptions.
+    await page.click('[aria-label="Show Documentation Explorer"]');
+    await page.locator('.graphiql-doc-explorer-content a.graphiql-doc-explorer-type-name:text-is("Query")').first().click();
+    await page.waitForSelector('.graphiql-doc-explorer-content :text("信用主体")');
+    await page.screenshot({ path: artifact('graphiql-docs.png') });
+
+    // The key is kept for this tab: a reload opens GraphiQL without asking again.
+    await page.reload();
+    await page.waitForSelector('.graphiql-container');
+    assert.equal(await page.isVisible('#key-form'), false);
+
+    assert.deepEqual(external, [], 'nothing is fetched from outside the gateway');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('GraphiQL: an unknown key is refused on the page, and the key is asked for again', async () => {
+    const { page } = await watchedPage(browser.context, origin);
+    await page.goto(`${origin}/graphiql`);
+    await page.fill('#api-key', 'not-a-key');
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#key-message:has-text("not known")');
+    assert.equal(await page.isVisible('.graphiql-container'), false);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'a refused key is not kept');
+    await page.close();
+  });
+
+  it('the status page shows subgraphs, the supergraph version and recent errors by source', async () => {
+    await stack.stopSubgraph('courts');
+    try {
+      await stack.query(`{ subject(id: "${IDS.blackEnterprise}") { courts { records { category } } } }`);
+      const { page, external, problems } = await watchedPage(browser.context, origin);
+      await page.goto(`${origin}/status`);
+      assert.equal(await page.innerText('#readiness'), 'not ready');
+      assert.match(await page.innerText('#supergraph'), /1 \(registry\)/);
+      assert.equal(await page.innerText('tr[data-subgraph="tax"] .badge'), 'up');
+      assert.equal(await page.innerText('tr[data-subgraph="courts"] .badge'), 'down');
+      assert.match(await page.innerText('#errors-by-source'), /courts/);
+      assert.match(await page.innerText('#recent-errors'), /connection refused/);
+      await page.screenshot({ path: artifact('status.png'), fullPage: true });
+      assert.deepEqual(external, []);
+      assert.deepEqual(problems, []);
+      await page.close();
+    } finally {
+      await stack.restartSubgraph('courts');
+    }
+  });
+});
