@@ -4,6 +4,7 @@ import { databaseConfigFromEnv, type DatabaseConfig } from '../subgraphs/kit/dat
 import { ConfigError, envInt, envOptional, envString } from '../subgraphs/kit/env.js';
 import { DEMO_CLIENTS, loadClientsFile, type ClientDefinition } from './clients.js';
 import type { JwtConfig } from './jwt.js';
+import type { QueryLimits } from './query-limits.js';
 
 /** Everything the gateway needs to start, read and checked once. */
 export interface GatewayConfig {
@@ -28,6 +29,8 @@ export interface GatewayConfig {
   jwt?: JwtConfig | null;
   /** Secret for signing subgraph requests; GATEWAY_SIGNING_SECRET (or the demo secret) when absent. */
   signingSecret?: string;
+  /** Depth, alias and token limits of client operations; from the environment when absent. */
+  queryLimits?: QueryLimits;
   /**
    * Subgraphs an operator has marked down (SUBGRAPHS_MARKED_DOWN): while they do not answer, the
    * gateway still reports itself ready (their fields are answered as unavailable).

@@ -10,6 +10,7 @@ import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError } from '.
 import { listen, type RunningServer } from '../subgraphs/kit/listen.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
 import { ClientRegistry, type AuthResult } from './clients.js';
+import { limitRules, queryLimitsFromEnv } from './query-limits.js';
 import { signingConfigFromEnv } from '../subgraphs/kit/request-signing.js';
 import { OperatorRoutes } from './http-routes.js';
 import { GatewayMetrics } from './metrics.js';
@@ -74,11 +75,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     },
   });
 
+  const limits = config.queryLimits ?? queryLimitsFromEnv();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     // GraphiQL's docs need the schema; only clients with a key reach /graphql.
     introspection: true,
+    validationRules: limitRules(limits),
+    parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -1,0 +1,63 @@
+import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import { envInt } from '../subgraphs/kit/env.js';
+
+/** How large a client's operation may be; refused before any subgraph is asked. */
+export interface QueryLimits {
+  /** Deepest nesting of selections, fragments followed. */
+  maxDepth: number;
+  /** Aliased fields in one operation (an alias bomb repeats one expensive field under many names). */
+  maxAliases: number;
+  /** Lexical tokens in the document, checked while parsing. */
+  maxTokens: number;
+}
+
+/** MAX_QUERY_DEPTH (15), MAX_QUERY_ALIASES (30), MAX_QUERY_TOKENS (5000). */
+export function queryLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): QueryLimits {
+  return {
+    maxDepth: envInt('MAX_QUERY_DEPTH', 15, { min: 2, max: 100 }, env),
+    maxAliases: envInt('MAX_QUERY_ALIASES', 30, { min: 0, max: 10_000 }, env),
+    maxTokens: envInt('MAX_QUERY_TOKENS', 5000, { min: 100, max: 1_000_000 }, env),
+  };
+}
+
+function depthOf(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
+  let deepest = 0;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) deepest = Math.max(deepest, s.selectionSet ? 1 + depthOf(s.selectionSet, fragments, seen) : 1);
+    else if (s.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(s.selectionSet, fragments, seen));
+    else if (!seen.has(s.name.value)) {
+      const fragment = fragments.get(s.name.value);
+      if (fragment) deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, new Set([...seen, s.name.value])));
+    }
+  }
+  return deepest;
+}
+
+/** Validation rules enforcing the depth and alias limits, with messages that name the limit. */
+export function limitRules(limits: QueryLimits): ((context: ValidationContext) => ASTVisitor)[] {
+  const depth = (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(node) {
+      const fragments = new Map(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+      const d = depthOf(node.selectionSet, fragments, new Set());
+      if (d > limits.maxDepth) {
+        context.reportError(new GraphQLError(`operation ${node.name?.value ?? '(anonymous)'} is ${d} levels deep: at most ${limits.maxDepth} are allowed`, { nodes: [node], extensions: { code: 'QUERY_TOO_DEEP', limit: limits.maxDepth } }));
+      }
+    },
+  });
+  const aliases = (context: ValidationContext): ASTVisitor => {
+    let count = 0;
+    return {
+      Field(node) {
+        if (node.alias) count += 1;
+      },
+      Document: {
+        leave() {
+          if (count > limits.maxAliases) {
+            context.reportError(new GraphQLError(`the document has ${count} aliased fields: at most ${limits.maxAliases} are allowed`, { extensions: { code: 'TOO_MANY_ALIASES', limit: limits.maxAliases } }));
+          }
+        },
+      },
+    };
+  };
+  return [depth, aliases];
+}
