@@ -24,6 +24,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Requests a minute each address may send to the public endpoint. */
   publicRatePerMinute: number;
+  /** Requests a minute each client may send to /graphql (CLIENT_RATE_LIMIT_PER_MINUTE, 60000). */
+  clientRatePerMinute?: number;
   clients: readonly ClientDefinition[];
   /** How bearer JWTs are verified; absent or null: API keys only. */
   jwt?: JwtConfig | null;
@@ -91,6 +93,7 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     subgraphConnections: envInt('SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 10_000 }, env),
     maxBodyBytes: envInt('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 512 * 1024 * 1024 }, env),
     publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),
+    clientRatePerMinute: envInt('CLIENT_RATE_LIMIT_PER_MINUTE', 60_000, { min: 1, max: 100_000_000 }, env),
     clients: clientsFile ? loadClientsFile(clientsFile) : DEMO_CLIENTS,
     markedDown: parseNames(envOptional('SUBGRAPHS_MARKED_DOWN', env), 'SUBGRAPHS_MARKED_DOWN'),
   };

@@ -106,6 +106,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
 
   const publicLimiter = new RateLimiter(config.publicRatePerMinute);
+  // Per client, with a burst of a tenth of a minute's allowance.
+  const clientLimiter = new RateLimiter(config.clientRatePerMinute ?? 60_000, Math.max(10, Math.ceil((config.clientRatePerMinute ?? 60_000) / 10)));
   const fail = (res: ServerResponse, requestId: string, idHeader: Record<string, string>) => (err: unknown) => {
     if (err instanceof BodyTooLargeError) {
       sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, idHeader);
@@ -176,6 +178,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
           return;
         }
         const { caller } = auth;
+        const wait = clientLimiter.take(caller.clientId);
+        if (wait > 0) {
+          req.resume();
+          metrics.rateLimited('graphql');
+          sendGraphQLError(res, 429, 'RATE_LIMITED', `client ${caller.clientId} sent too many requests: retry in ${wait} s`, { ...idHeader, 'retry-after': String(wait) });
+          return;
+        }
         return readBody(req, config.maxBodyBytes).then((body) => executeGraphQL(server, req, res, body, async () => ({ caller, requestId }), idHeader));
       })
       .catch(fail(res, requestId, idHeader));

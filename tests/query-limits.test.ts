@@ -42,4 +42,20 @@ describe('limits on client operations', () => {
       checkId verdict measures { code evidence { record { department category } viaEnterprise viaRole } } suspendedMeasures { code reason } } } }`, { id: '91430100MA4L0L0000' }, 'demo-approval-key');
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
   });
+
+  it('rate-limits each client on its own, and says when to retry', async () => {
+    const limited = await TestStack.start({ clientRatePerMinute: 20 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 15; i++) statuses.push((await limited.query('{ __typename }', {}, 'demo-analyst-key')).status);
+      assert.ok(statuses.includes(429), JSON.stringify(statuses));
+      const refused = await limited.query('{ __typename }', {}, 'demo-analyst-key');
+      assert.equal(refused.errors![0]!.extensions!.code, 'RATE_LIMITED');
+      assert.match(refused.errors![0]!.message, /client demo-analyst sent too many requests: retry in \d+ s/);
+      const other = await limited.query('{ __typename }', {}, 'demo-approval-key');
+      assert.equal(other.status, 200, 'another client is not held back');
+    } finally {
+      await limited.close();
+    }
+  });
 });

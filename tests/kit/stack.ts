@@ -23,6 +23,8 @@ export interface StackOptions {
   urlOverrides?: Partial<Record<ServiceName, string>>;
   /** Rate limit of the public endpoint (requests a minute per address). */
   publicRatePerMinute?: number;
+  /** Rate limit per client on /graphql (requests a minute). */
+  clientRatePerMinute?: number;
   /** Serve the supergraph from the registry database (polled every 100 ms) instead of the file. */
   withRegistry?: boolean;
   /** Subgraphs the gateway is told an operator marked down (SUBGRAPHS_MARKED_DOWN). */
@@ -56,6 +58,7 @@ export class TestStack {
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
       urlOverrides: options.urlOverrides ?? {},
       publicRatePerMinute: options.publicRatePerMinute ?? 10_000,
+      clientRatePerMinute: options.clientRatePerMinute ?? 1_000_000,
       withRegistry: options.withRegistry ?? false,
       markedDown: options.markedDown ?? [],
     });
@@ -92,6 +95,7 @@ export class TestStack {
       subgraphConnections: 16,
       maxBodyBytes: 1024 * 1024,
       publicRatePerMinute: this.options.publicRatePerMinute,
+      clientRatePerMinute: this.options.clientRatePerMinute,
       clients: DEMO_CLIENTS,
       markedDown: this.options.markedDown,
     });
