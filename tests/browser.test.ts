@@ -60,8 +60,12 @@ describe('in a real browser (headless Chromium)', { skip }, () => {
     // server answers "Unknown operation named …"); an analyst presses run again, and so does the
     // test, at most three times.
     let answer: { data?: { subject?: { creditCheck?: { verdict?: string } } }; errors?: unknown } | undefined;
+    let refusedRuns = 0;
     for (let attempt = 0; attempt < 3 && !answer?.data?.subject?.creditCheck; attempt++) {
-      if (attempt > 0) await page.waitForTimeout(500);
+      if (attempt > 0) {
+        refusedRuns += 1;
+        await page.waitForTimeout(500);
+      }
       const response = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('CheckBeforeApproval'), { timeout: 15_000 });
       await page.click('.graphiql-execute-button');
       answer = await response.then((r) => r.json()).catch(() => undefined);
@@ -90,7 +94,9 @@ describe('in a real browser (headless Chromium)', { skip }, () => {
     assert.equal(await page.isVisible('#key-form'), false);
 
     assert.deepEqual(external, [], 'nothing is fetched from outside the gateway');
-    assert.deepEqual(problems, []);
+    // A refused first run shows in the console as a failed request; nothing else may.
+    const unexpected = problems.filter((p, i) => !(i < refusedRuns && /Failed to load resource: the server responded with a status of 500/.test(p)));
+    assert.deepEqual(unexpected, []);
     await page.close();
   });
 
