@@ -15,6 +15,7 @@ import {
 } from './credit-records.js';
 import type { Migration } from './database.js';
 import { badInput } from './errors.js';
+import { checkLimit } from './input-checks.js';
 import { CASE_STATISTICS_TYPES, caseStatisticsResolvers, caseStatisticsSdl } from './lifecycle/case-statistics.js';
 import { PUBLIC_TYPES, publicResolvers, publicSdl } from './lifecycle/public-and-reports.js';
 import { lifecycleResolvers } from './lifecycle/resolvers.js';
@@ -76,7 +77,6 @@ export interface DepartmentDefinition<L> extends SubgraphDefinition<L & Departme
   categories: readonly CategoryDefinition[];
 }
 
-const MAX_LIMIT = 1000;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 function checkEnum<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | null {
@@ -181,10 +181,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
         args: { listType?: ListType | null; category?: string | null; status?: RecordStatus | null; limit?: number | null },
         ctx: Ctx,
       ) => {
-        const limit = args.limit ?? 100;
-        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-          throw badInput(`limit ${limit} is not valid: expected 1 to ${MAX_LIMIT}`);
-        }
+        const limit = checkLimit(args.limit);
         const rows = await findRecords(ctx.db, {
           listType: checkEnum('listType', args.listType, LIST_TYPES),
           category: args.category ?? null,

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import type { DepartmentContext, DepartmentView } from '../kit/department.js';
-import { badInput } from '../kit/errors.js';
+import { checkLimit } from '../kit/input-checks.js';
 import { workingCalendarFromEnv, type WorkingCalendar } from '../kit/working-days.js';
 import { doublePublicityReport } from './double-publicity.js';
 import type { MarketLoaders } from './loaders.js';
@@ -24,9 +24,7 @@ let calendar: WorkingCalendar | undefined;
 export const marketResolvers: GraphQLResolverMap<Ctx> = {
   MarketQuery: {
     doublePublicity: (_root: unknown, args: { from: string; to: string; kind?: AdministrativeDecisionKind | null; limit?: number | null }, ctx: Ctx) => {
-      const limit = args.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badInput(`limit ${limit} is not valid: expected 1 to 1000`);
-      return doublePublicityReport(ctx.db, (calendar ??= workingCalendarFromEnv()), { ...args, limit });
+      return doublePublicityReport(ctx.db, (calendar ??= workingCalendarFromEnv()), { ...args, limit: checkLimit(args.limit) });
     },
   },
   MarketView: {

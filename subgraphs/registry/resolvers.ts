@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { envInt } from '../kit/env.js';
 import { signingConfigFromEnv, signRequest } from '../kit/request-signing.js';
 import { badInput } from '../kit/errors.js';
+import { checkLimit } from '../kit/input-checks.js';
 import type { SubgraphContext } from '../kit/subgraph-server.js';
 import { requireRole } from '../platform/access.js';
 import { catalogueOf } from './catalogue.js';
@@ -55,11 +56,6 @@ function version(store: RegistryStore, row: SupergraphVersionRow | null) {
   };
 }
 
-function limitOf(value: number | null | undefined, max: number): number {
-  const n = value ?? 50;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput(`limit ${n} is not valid: expected 1 to ${max}`);
-  return n;
-}
 
 export function registryResolvers(): GraphQLResolverMap<Ctx> {
   const windowDays = () => envInt('OPERATION_CHECK_DAYS', 7, { min: 0, max: 365 });
@@ -81,7 +77,7 @@ export function registryResolvers(): GraphQLResolverMap<Ctx> {
       history: async (_r: unknown, args: { limit?: number | null }, ctx: Ctx) => {
         requireRole(ctx.caller, READERS, 'registry');
         const store = new RegistryStore(ctx.db);
-        return (await store.history(limitOf(args.limit, 1000))).map((row) => version(store, row));
+        return (await store.history(checkLimit(args.limit, 50, 1000))).map((row) => version(store, row));
       },
       version: async (_r: unknown, args: { version: number }, ctx: Ctx) => {
         requireRole(ctx.caller, READERS, 'registry');

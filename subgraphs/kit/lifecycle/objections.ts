@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { addDays, today } from '../clock.js';
 import type { CreditRecordRow } from '../credit-records.js';
 import { badInput, notFound } from '../errors.js';
+import { requireText } from '../input-checks.js';
 import { correctRecord, type CorrectInput } from './publish.js';
 import type { CategoryDefinition } from '../categories.js';
 import { currentVersion, writeVersion } from './versions.js';
@@ -27,12 +28,6 @@ export interface ObjectionRow {
   idempotency_key: string | null;
 }
 
-function nonEmpty(field: string, value: string): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw badInput(`${field} is empty: expected text`);
-  if (trimmed.length > 2000) throw badInput(`${field} is ${trimmed.length} characters long: expected at most 2000`);
-  return trimmed;
-}
 
 export function toObjection(row: ObjectionRow) {
   return {
@@ -59,7 +54,7 @@ export async function fileObjection(
   filedBy: string,
   input: { recordId: string; reason: string; idempotencyKey?: string | null },
 ): Promise<ObjectionRow> {
-  const reason = nonEmpty('reason', input.reason);
+  const reason = requireText('reason', input.reason);
   const key = input.idempotencyKey ? `${filedBy}:${input.idempotencyKey}` : null;
   return db.transaction(async (trx) => {
     if (key) {
@@ -102,7 +97,7 @@ export async function resolveObjection(
   resolvedBy: string,
   input: { objectionId: string; outcome: Exclude<ObjectionStatus, 'PENDING'>; note: string; correction?: CorrectInput | null },
 ): Promise<ObjectionRow> {
-  const note = nonEmpty('note', input.note);
+  const note = requireText('note', input.note);
   if (input.outcome === 'CORRECTED' && !input.correction) throw badInput('outcome CORRECTED needs correction: the fields to change');
   if (input.outcome !== 'CORRECTED' && input.correction) throw badInput(`correction is given but outcome is ${input.outcome}: corrections go with CORRECTED`);
   const objection = await db<ObjectionRow>('objections').where({ id: input.objectionId }).first();

@@ -3,6 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { today } from '../clock.js';
 import type { CreditRecordRow } from '../credit-records.js';
 import { badInput, forbidden } from '../errors.js';
+import { checkLimit, requireText } from '../input-checks.js';
 import { checkSubjectId, maskSubjectId } from '../identifiers.js';
 import type { SubgraphContext } from '../subgraph-server.js';
 import { reportSealerFromEnv, type Sealer } from './sealing.js';
@@ -113,18 +114,7 @@ interface ReportRow {
   status: string;
 }
 
-function limitOf(value: number | null | undefined, max = 1000): number {
-  const limit = value ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badInput(`limit ${limit} is not valid: expected 1 to ${max}`);
-  return limit;
-}
 
-function text(field: string, value: string, max: number): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw badInput(`${field} is empty: expected text`);
-  if (trimmed.length > max) throw badInput(`${field} is ${trimmed.length} characters long: expected at most ${max}`);
-  return trimmed;
-}
 
 export function publicResolvers(name: string, typePrefix: string): GraphQLResolverMap<SubgraphContext<unknown>> {
   let sealer: Sealer | undefined;
@@ -146,7 +136,7 @@ export function publicResolvers(name: string, typePrefix: string): GraphQLResolv
           .where('decided_on', '<=', day)
           .andWhere((w) => w.whereNull('valid_until').orWhere('valid_until', '>=', day));
         if (args.category) q.where('category', args.category);
-        const rows = await q.orderBy([{ column: 'decided_on', order: 'desc' }, { column: 'row_id', order: 'desc' }]).limit(limitOf(args.limit)).offset(offset);
+        const rows = await q.orderBy([{ column: 'decided_on', order: 'desc' }, { column: 'row_id', order: 'desc' }]).limit(checkLimit(args.limit)).offset(offset);
         return rows.map((r) => ({
           department: name,
           subjectId: maskSubjectId(r.subject_id),
@@ -163,7 +153,7 @@ export function publicResolvers(name: string, typePrefix: string): GraphQLResolv
         }
         const q = ctx.db<ReportRow>('reports');
         if (args.status) q.where('status', args.status);
-        const rows = await q.orderBy('submitted_at').limit(limitOf(args.limit));
+        const rows = await q.orderBy('submitted_at').limit(checkLimit(args.limit));
         return rows.map((r) => {
           const reporter = JSON.parse(seal().open(r.reporter_sealed)) as { name: string; contact: string };
           return { id: r.id, subjectId: r.subject_id, conduct: r.conduct, submittedAt: r.submitted_at, status: r.status, reporterName: reporter.name, reporterContact: reporter.contact };
@@ -182,8 +172,8 @@ export function publicResolvers(name: string, typePrefix: string): GraphQLResolv
         const row: ReportRow = {
           id: `rpt-${randomUUID()}`,
           subject_id: input.subjectId,
-          conduct: text('conduct', input.conduct, 5000),
-          reporter_sealed: seal().seal(JSON.stringify({ name: text('reporterName', input.reporterName, 100), contact: text('reporterContact', input.reporterContact, 200) })),
+          conduct: requireText('conduct', input.conduct, 5000),
+          reporter_sealed: seal().seal(JSON.stringify({ name: requireText('reporterName', input.reporterName, 100), contact: requireText('reporterContact', input.reporterContact, 200) })),
           submitted_at: new Date().toISOString(),
           status: 'RECEIVED',
         };

@@ -5,6 +5,7 @@ import { defaultValidUntil, type CategoryDefinition } from '../categories.js';
 import { isIsoDate, today } from '../clock.js';
 import type { CreditRecordRow } from '../credit-records.js';
 import { badInput, ErrorCode, notFound } from '../errors.js';
+import { requireText } from '../input-checks.js';
 import { checkSubjectId } from '../identifiers.js';
 import { contentOf, currentVersion, writeVersion } from './versions.js';
 
@@ -32,12 +33,6 @@ function date(field: string, value: string): string {
   return value;
 }
 
-function text(field: string, value: string, max: number): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw badInput(`${field} is empty: expected text`);
-  if (trimmed.length > max) throw badInput(`${field} is ${trimmed.length} characters long: expected at most ${max}`);
-  return trimmed;
-}
 
 /** Checks dates in order: decided not in the future, period ending on or after the decision. */
 function checkPeriod(decidedOn: string, validUntil: string | null): void {
@@ -63,7 +58,7 @@ export async function publishRecord(db: Knex, department: string, categories: re
   const subject = checkSubjectId(input.subjectId);
   if (!subject.valid) throw badInput(`subjectId ${JSON.stringify(input.subjectId)} is not valid: ${subject.reason}`);
   const cat = category(categories, department, input.category);
-  const decisionNo = text('decisionNo', input.decisionNo, 128);
+  const decisionNo = requireText('decisionNo', input.decisionNo, 128);
   const decidedOn = date('decidedOn', input.decidedOn);
   const validUntil = input.validUntil == null ? defaultValidUntil(cat, decidedOn) : date('validUntil', input.validUntil);
   checkPeriod(decidedOn, validUntil);
@@ -76,7 +71,7 @@ export async function publishRecord(db: Knex, department: string, categories: re
     decided_on: decidedOn,
     valid_until: validUntil,
     status: 'ACTIVE' as const,
-    summary: text('summary', input.summary, MAX_SUMMARY),
+    summary: requireText('summary', input.summary, MAX_SUMMARY),
   };
   const existing = async (): Promise<CreditRecordRow | null> => {
     const first = await db<CreditRecordRow>('credit_records').where({ id: row.id, version: 1 }).first();
@@ -123,7 +118,7 @@ export async function correctRecord(db: Knex, department: string, categories: re
       category: cat?.code ?? current.category,
       decided_on: input.decidedOn != null ? date('decidedOn', input.decidedOn) : current.decided_on,
       valid_until: input.validUntil !== undefined ? (input.validUntil === null ? null : date('validUntil', input.validUntil)) : current.valid_until,
-      summary: input.summary != null ? text('summary', input.summary, MAX_SUMMARY) : current.summary,
+      summary: input.summary != null ? requireText('summary', input.summary, MAX_SUMMARY) : current.summary,
     };
     checkPeriod(next.decided_on, next.valid_until);
     if (contentOf(next) === contentOf(current)) return current;
@@ -133,7 +128,7 @@ export async function correctRecord(db: Knex, department: string, categories: re
 
 /** Revokes a record: a new version with status REVOKED. Revoking it again changes nothing. */
 export async function revokeRecord(db: Knex, department: string, id: string, reason: string): Promise<CreditRecordRow> {
-  const why = text('reason', reason, MAX_SUMMARY);
+  const why = requireText('reason', reason, MAX_SUMMARY);
   return db.transaction(async (trx) => {
     const current = await currentOrNotFound(trx, department, id);
     if (current.status === 'REVOKED') return current;

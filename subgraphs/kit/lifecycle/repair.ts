@@ -5,6 +5,7 @@ import { today } from '../clock.js';
 import type { CreditRecordRow, ListType } from '../credit-records.js';
 import { envInt } from '../env.js';
 import { badInput, notFound } from '../errors.js';
+import { requireText } from '../input-checks.js';
 import { currentVersion, writeVersion } from './versions.js';
 
 export type Severity = 'MINOR' | 'ORDINARY' | 'SERIOUS';
@@ -66,12 +67,6 @@ export interface RepairRow {
   idempotency_key: string | null;
 }
 
-function nonEmpty(field: string, value: string): string {
-  const trimmed = value.trim();
-  if (trimmed === '') throw badInput(`${field} is empty: expected text`);
-  if (trimmed.length > 2000) throw badInput(`${field} is ${trimmed.length} characters long: expected at most 2000`);
-  return trimmed;
-}
 
 /** Files an application to repair a black or watch record. A retry with the same key returns the first. */
 export async function applyForRepair(
@@ -80,7 +75,7 @@ export async function applyForRepair(
   appliedBy: string,
   input: { recordId: string; statement: string; idempotencyKey?: string | null },
 ): Promise<RepairRow> {
-  const statement = nonEmpty('statement', input.statement);
+  const statement = requireText('statement', input.statement);
   const key = input.idempotencyKey ? `${appliedBy}:${input.idempotencyKey}` : null;
   return db.transaction(async (trx) => {
     if (key) {
@@ -123,7 +118,7 @@ export async function decideRepair(
   decidedBy: string,
   input: { applicationId: string; approve: boolean; note: string },
 ): Promise<RepairRow> {
-  const note = nonEmpty('note', input.note);
+  const note = requireText('note', input.note);
   return db.transaction(async (trx) => {
     const app = await trx<RepairRow>('repair_applications').where({ id: input.applicationId }).first();
     if (!app) throw notFound(`no repair application ${JSON.stringify(input.applicationId)} in ${department}`);

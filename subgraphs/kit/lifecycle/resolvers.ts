@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import type { CategoryDefinition } from '../categories.js';
 import { toCreditRecord, type CreditRecordRow } from '../credit-records.js';
-import { badInput } from '../errors.js';
+import { checkLimit } from '../input-checks.js';
 import type { SubgraphContext } from '../subgraph-server.js';
 import { requireCaseReader, requireFiler, requireOwner, requireWriter } from './access.js';
 import { checkEventsArgs, eventsAfter, requireRelay, toRecordEvent } from './events.js';
@@ -11,11 +11,6 @@ import { applyForRepair, decideRepair, earliestRepairOn, type RepairPolicy, type
 
 type Ctx = SubgraphContext<unknown>;
 
-function limitOf(limit: number | null | undefined): number {
-  const value = limit ?? 100;
-  if (!Number.isInteger(value) || value < 1 || value > 1000) throw badInput(`limit ${value} is not valid: expected 1 to 1000`);
-  return value;
-}
 
 /** Resolvers of `<Prefix>Mutation` and the case queries of `<Prefix>Query`. */
 export function lifecycleResolvers(
@@ -80,13 +75,13 @@ export function lifecycleResolvers(
         (await ctx.db<CreditRecordRow>('credit_records').where({ id: args.id }).orderBy('version')).map(record),
       objections: async (_r: unknown, args: { status?: ObjectionStatus | null; overdueOnly?: boolean | null; limit?: number | null }, ctx: Ctx) => {
         requireCaseReader(ctx.caller, name);
-        return (await listObjections(ctx.db, { ...args, limit: limitOf(args.limit) })).map(toObjection);
+        return (await listObjections(ctx.db, { ...args, limit: checkLimit(args.limit) })).map(toObjection);
       },
       repairApplications: async (_r: unknown, args: { status?: RepairStatus | null; limit?: number | null }, ctx: Ctx) => {
         requireCaseReader(ctx.caller, name);
         const q = ctx.db<RepairRow>('repair_applications');
         if (args.status) q.where('status', args.status);
-        return (await q.orderBy('applied_at').limit(limitOf(args.limit))).map(repair);
+        return (await q.orderBy('applied_at').limit(checkLimit(args.limit))).map(repair);
       },
       events: async (_r: unknown, args: { after: number; limit?: number | null }, ctx: Ctx) => {
         requireRelay(ctx.caller, name);
