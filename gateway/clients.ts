@@ -17,9 +17,23 @@ export interface ClientDefinition extends Caller {
   label: string;
 }
 
+/** The approval matters (the platform's `Matter` enum). */
+export const ALL_MATTERS: readonly string[] = [
+  'ADMINISTRATIVE_LICENSE', 'FISCAL_FUNDS', 'PUBLIC_RESOURCE_TRADING', 'GOVERNMENT_PROCUREMENT', 'PROJECT_APPROVAL', 'HONORS',
+  'SECURITIES_ISSUANCE', 'FINANCIAL_INSTITUTION_SETUP', 'FRANCHISE', 'KEY_PROJECT', 'INVESTMENT_PROMOTION', 'ROUTINE_INSPECTION',
+  'FINANCIAL_SERVICES', 'MARKET_ENTRY', 'HIGH_CONSUMPTION', 'PUBLIC_SERVICES',
+];
+
 /** Demo clients of the embedded default configuration. Never used when CLIENTS_FILE is set. */
 export const DEMO_CLIENTS: readonly ClientDefinition[] = [
-  { key: 'demo-approval-key', clientId: 'demo-approval', role: 'APPROVAL_SYSTEM', label: 'Demo approval system (审批系统)' },
+  { key: 'demo-approval-key', clientId: 'demo-approval', role: 'APPROVAL_SYSTEM', matters: ALL_MATTERS, label: 'Demo approval system for every matter (审批系统)' },
+  {
+    key: 'demo-procurement-key',
+    clientId: 'demo-procurement',
+    role: 'APPROVAL_SYSTEM',
+    matters: ['GOVERNMENT_PROCUREMENT', 'PUBLIC_RESOURCE_TRADING'],
+    label: 'Demo procurement and bidding system (政府采购与公共资源交易)',
+  },
   { key: 'demo-analyst-key', clientId: 'demo-analyst', role: 'ANALYST', label: 'Demo analyst (分析人员)' },
   { key: 'demo-tax-key', clientId: 'demo-tax', role: 'DEPARTMENT', department: 'tax', label: 'Tax department (税务)' },
   { key: 'demo-market-key', clientId: 'demo-market', role: 'DEPARTMENT', department: 'market', label: 'Market regulation (市场监管)' },
@@ -55,11 +69,17 @@ export function loadClientsFile(file: string): ClientDefinition[] {
     if (typeof entry.clientId !== 'string' || entry.clientId === '') throw new ConfigError(`${where}: "clientId" is missing`);
     if (!ROLES.includes(entry.role as Role)) throw new ConfigError(`${where}: "role" ${JSON.stringify(entry.role)} is not one of ${ROLES.join(', ')}`);
     if (entry.role === 'DEPARTMENT' && typeof entry.department !== 'string') throw new ConfigError(`${where}: a DEPARTMENT client needs "department"`);
+    const matters = entry.matters;
+    if (entry.role === 'APPROVAL_SYSTEM') {
+      if (!Array.isArray(matters) || matters.length === 0) throw new ConfigError(`${where}: an APPROVAL_SYSTEM client needs "matters", the approval matters it approves (${ALL_MATTERS.join(', ')})`);
+      for (const m of matters) if (!ALL_MATTERS.includes(m)) throw new ConfigError(`${where}: matter ${JSON.stringify(m)} is not one of ${ALL_MATTERS.join(', ')}`);
+    }
     return {
       keys: keys.map((k: { sha256: string; expiresAt?: string | null }) => ({ sha256: k.sha256, expiresAt: k.expiresAt ?? null })),
       clientId: entry.clientId,
       role: entry.role as Role,
       ...(typeof entry.department === 'string' ? { department: entry.department } : {}),
+      ...(entry.role === 'APPROVAL_SYSTEM' ? { matters: [...(matters as string[])] } : {}),
       label: typeof entry.label === 'string' ? entry.label : entry.clientId,
     };
   });
@@ -76,8 +96,8 @@ export class ClientRegistry {
   private readonly byHash = new Map<string, { caller: Caller; expiresAt: number | null }>();
 
   constructor(clients: readonly ClientDefinition[], private readonly jwt: JwtConfig | null = null) {
-    for (const { key, keys, clientId, role, department } of clients) {
-      const caller: Caller = department ? { clientId, role, department } : { clientId, role };
+    for (const { key, keys, clientId, role, department, matters } of clients) {
+      const caller: Caller = { clientId, role, ...(department ? { department } : {}), ...(matters ? { matters } : {}) };
       if (key) this.byHash.set(sha256Hex(key), { caller, expiresAt: null });
       for (const k of keys ?? []) this.byHash.set(k.sha256, { caller, expiresAt: k.expiresAt ? Date.parse(k.expiresAt) : null });
     }

@@ -58,5 +58,16 @@ export async function callerFromJwt(token: string, config: JwtConfig): Promise<{
   const role = payload.role as Role;
   if (!ROLES.includes(role)) return { reason: `the token's role ${JSON.stringify(payload.role)} is not one of ${ROLES.join(', ')}` };
   if (role === 'DEPARTMENT' && typeof payload.department !== 'string') return { reason: 'a DEPARTMENT token needs a department claim' };
-  return { caller: { clientId: payload.sub!, role, ...(typeof payload.department === 'string' ? { department: payload.department } : {}) } };
+  const matters = payload.matters;
+  if (role === 'APPROVAL_SYSTEM' && (!Array.isArray(matters) || matters.length === 0 || !matters.every((m) => typeof m === 'string' && /^[A-Z_]{1,40}$/.test(m)))) {
+    return { reason: 'an APPROVAL_SYSTEM token needs a matters claim: the list of approval matters it approves' };
+  }
+  return {
+    caller: {
+      clientId: payload.sub!,
+      role,
+      ...(typeof payload.department === 'string' ? { department: payload.department } : {}),
+      ...(role === 'APPROVAL_SYSTEM' ? { matters: matters as string[] } : {}),
+    },
+  };
 }

@@ -9,6 +9,8 @@ export interface Caller {
   role: Role;
   /** For a DEPARTMENT, the department it speaks for. */
   department?: string;
+  /** For an APPROVAL_SYSTEM, the approval matters (Matter enum values) it approves. */
+  matters?: readonly string[];
 }
 
 /** Headers the gateway uses to pass the caller and the request id to subgraphs. */
@@ -16,6 +18,7 @@ export const CallerHeader = {
   client: 'x-credit-client',
   role: 'x-credit-role',
   department: 'x-credit-department',
+  matters: 'x-credit-matters',
   requestId: 'x-request-id',
 } as const;
 
@@ -24,6 +27,7 @@ const ROLES: readonly Role[] = ['APPROVAL_SYSTEM', 'ANALYST', 'DEPARTMENT', 'CRE
 export function callerHeaders(caller: Caller): Record<string, string> {
   const headers: Record<string, string> = { [CallerHeader.client]: caller.clientId, [CallerHeader.role]: caller.role };
   if (caller.department) headers[CallerHeader.department] = caller.department;
+  if (caller.matters) headers[CallerHeader.matters] = caller.matters.join(',');
   return headers;
 }
 
@@ -33,5 +37,11 @@ export function callerFromHeaders(headers: IncomingHttpHeaders): Caller | null {
   const role = headers[CallerHeader.role];
   if (typeof clientId !== 'string' || typeof role !== 'string' || !ROLES.includes(role as Role)) return null;
   const department = headers[CallerHeader.department];
-  return { clientId, role: role as Role, ...(typeof department === 'string' ? { department } : {}) };
+  const matters = headers[CallerHeader.matters];
+  return {
+    clientId,
+    role: role as Role,
+    ...(typeof department === 'string' ? { department } : {}),
+    ...(typeof matters === 'string' ? { matters: matters === '' ? [] : matters.split(',') } : {}),
+  };
 }

@@ -33,7 +33,7 @@ export function signingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sign
 
 function material(timestamp: string, method: string, path: string, headers: Record<string, string | undefined>, body: string): string {
   const bodyHash = createHash('sha256').update(body).digest('hex');
-  return [timestamp, method.toUpperCase(), path, headers[CallerHeader.client] ?? '', headers[CallerHeader.role] ?? '', headers[CallerHeader.department] ?? '', headers[CallerHeader.requestId] ?? '', bodyHash].join('\n');
+  return [timestamp, method.toUpperCase(), path, headers[CallerHeader.client] ?? '', headers[CallerHeader.role] ?? '', headers[CallerHeader.department] ?? '', headers[CallerHeader.matters] ?? '', headers[CallerHeader.requestId] ?? '', bodyHash].join('\n');
 }
 
 /** The signature headers for a request whose caller headers are already in `headers`. */
