@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { databaseConfigFromEnv, type DatabaseConfig } from '../subgraphs/kit/database.js';
-import { ConfigError, envInt, envOptional, envString } from '../subgraphs/kit/env.js';
+import { ConfigError, envInt, envOptional, envString, isProduction, requireProductionSettings } from '../subgraphs/kit/env.js';
 import { DEMO_CLIENTS, loadClientsFile, type ClientDefinition } from './clients.js';
-import type { JwtConfig } from './jwt.js';
+import { jwtSettingsProblems, type JwtConfig } from './jwt.js';
 import type { QueryLimits } from './query-limits.js';
 
 /** Everything the gateway needs to start, read and checked once. */
@@ -26,7 +26,13 @@ export interface GatewayConfig {
   publicRatePerMinute: number;
   /** Requests a minute each client may send to /graphql (CLIENT_RATE_LIMIT_PER_MINUTE, 60000). */
   clientRatePerMinute?: number;
+  /** API clients: the demo clients or those of CLIENTS_FILE; empty with `clientsDatabase`. */
   clients: readonly ClientDefinition[];
+  /**
+   * CLIENTS_SOURCE=database: clients and keys come from the registry database, read again every
+   * refreshMs (CLIENTS_REFRESH_MS) — used through `ClientRegistry.fromConfig`.
+   */
+  clientsDatabase?: { database: DatabaseConfig; refreshMs: number } | null;
   /** How bearer JWTs are verified; absent or null: API keys only. */
   jwt?: JwtConfig | null;
   /** Secret for signing subgraph requests; GATEWAY_SIGNING_SECRET (or the demo secret) when absent. */
@@ -38,6 +44,11 @@ export interface GatewayConfig {
    * gateway still reports itself ready (their fields are answered as unavailable).
    */
   markedDown?: readonly string[];
+  /**
+   * A GraphQL file of the operations approval systems may run (SAFELIST_FILE); absent or null:
+   * no safelist, approval systems may send any operation their role allows.
+   */
+  safelistFile?: string | null;
 }
 
 export const DEFAULT_SUPERGRAPH = path.resolve(import.meta.dirname, '../schema/supergraph.graphql');
@@ -71,7 +82,11 @@ export function parseNames(raw: string | undefined, source: string): string[] {
  * no registry). Environment: REGISTRY_POLL_MS (1000) and the registry's database settings,
  * PORT (4000), HOST (127.0.0.1), SUPERGRAPH_FILE, SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS (2000),
  * SUBGRAPH_CONNECTIONS (64), MAX_BODY_BYTES (1 MiB), PUBLIC_RATE_LIMIT_PER_MINUTE (60),
- * CLIENTS_FILE (demo clients when unset), SUBGRAPHS_MARKED_DOWN (`name,name`; none when unset).
+ * CLIENTS_SOURCE and CLIENTS_FILE (see clientsSourceFromEnv), CLIENTS_REFRESH_MS (2000),
+ * SUBGRAPHS_MARKED_DOWN (`name,name`; none when unset), SAFELIST_FILE (no safelist when unset).
+ *
+ * With NODE_ENV=production it first checks that nothing falls back to a demo value — the signing
+ * secret, the clients, the JWT settings — and stops with one message listing every problem.
  */
 export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const { values } = parseArgs({
@@ -80,7 +95,13 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     strict: true,
   });
   const port = values.port !== undefined ? envInt('--port', 0, { min: 0, max: 65535 }, { '--port': values.port }) : envInt('PORT', 4000, { min: 0, max: 65535 }, env);
-  const clientsFile = envOptional('CLIENTS_FILE', env);
+  requireProductionSettings(
+    'the gateway',
+    [{ name: 'GATEWAY_SIGNING_SECRET', purpose: 'the secret subgraph requests are signed with (at least 32 characters, the same in every subgraph)' }],
+    [...clientsSourceProblems(env), ...jwtSettingsProblems(env)],
+    env,
+  );
+  const clients = clientsSourceFromEnv(env);
   const staticFile = values.supergraph ?? envOptional('SUPERGRAPH_FILE', env);
   return {
     port,
@@ -94,7 +115,42 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     maxBodyBytes: envInt('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 512 * 1024 * 1024 }, env),
     publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),
     clientRatePerMinute: envInt('CLIENT_RATE_LIMIT_PER_MINUTE', 60_000, { min: 1, max: 100_000_000 }, env),
-    clients: clientsFile ? loadClientsFile(clientsFile) : DEMO_CLIENTS,
+    clients: clients.kind === 'file' ? loadClientsFile(clients.file) : clients.kind === 'demo' ? DEMO_CLIENTS : [],
+    clientsDatabase: clients.kind === 'database' ? { database: databaseConfigFromEnv('registry', env), refreshMs: envInt('CLIENTS_REFRESH_MS', 2000, { min: 50, max: 600_000 }, env) } : null,
     markedDown: parseNames(envOptional('SUBGRAPHS_MARKED_DOWN', env), 'SUBGRAPHS_MARKED_DOWN'),
+    safelistFile: envOptional('SAFELIST_FILE', env) ?? null,
   };
+}
+
+/** Where the gateway's API clients come from. */
+export type ClientsSource = { kind: 'demo' } | { kind: 'file'; file: string } | { kind: 'database' };
+
+const SOURCES = ['demo', 'file', 'database'];
+
+/** What is wrong with the client settings: empty when clientsSourceFromEnv will accept them. */
+function clientsSourceProblems(env: NodeJS.ProcessEnv): string[] {
+  const source = envOptional('CLIENTS_SOURCE', env);
+  const file = envOptional('CLIENTS_FILE', env);
+  if (source !== undefined && !SOURCES.includes(source)) return [`CLIENTS_SOURCE=${JSON.stringify(source)} is not valid: expected database, file or demo`];
+  const kind = source ?? (file ? 'file' : 'demo');
+  if (kind === 'file' && !file) return ['CLIENTS_SOURCE=file needs CLIENTS_FILE, the JSON file of the clients and their key hashes'];
+  if (kind !== 'file' && file) return [`CLIENTS_FILE is set but CLIENTS_SOURCE=${kind}: unset one of them`];
+  if (kind === 'demo' && isProduction(env)) {
+    return [`${source ? 'CLIENTS_SOURCE=demo' : 'no client source is set'}: the demo keys are never accepted in production; set CLIENTS_SOURCE=database (clients managed with npm run clients) or CLIENTS_FILE`];
+  }
+  return [];
+}
+
+/**
+ * CLIENTS_SOURCE: `database` (the registry database's clients, managed with `npm run clients`),
+ * `file` (CLIENTS_FILE) or `demo` (the demo keys, refused in production). Unset: `file` when
+ * CLIENTS_FILE is set, else `demo`.
+ */
+export function clientsSourceFromEnv(env: NodeJS.ProcessEnv = process.env): ClientsSource {
+  const problems = clientsSourceProblems(env);
+  if (problems.length > 0) throw new ConfigError(problems[0]!);
+  const file = envOptional('CLIENTS_FILE', env);
+  const source = envOptional('CLIENTS_SOURCE', env) ?? (file ? 'file' : 'demo');
+  if (source === 'database') return { kind: 'database' };
+  return file ? { kind: 'file', file } : { kind: 'demo' };
 }

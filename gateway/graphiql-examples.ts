@@ -43,16 +43,14 @@ ${RECORD_FRAGMENT}`,
       query: `# 审批前信用核查 The check before approval: which
 # incentives and punishments apply, mandatory or
 # recommended, with evidence and legal basis.
-# Every check is stored and can be replayed (checkId).
-query CheckBeforeApproval($id: ID!, $caseRef: String!) {
+# Analysts see a preview (creditPreview): approval
+# systems run creditCheck(matter, caseRef), which is
+# recorded and can be cited and replayed (checkId).
+query CheckBeforeApproval($id: ID!) {
   subject(id: $id) {
-    creditCheck(
-      matter: GOVERNMENT_PROCUREMENT
-      caseRef: $caseRef
-    ) {
+    creditPreview(matter: GOVERNMENT_PROCUREMENT) {
       verdict
-      checkId
-      checkedAt
+      evaluatedAt
       subjectKnown
       missingSources
       explanation
@@ -69,18 +67,17 @@ query CheckBeforeApproval($id: ID!, $caseRef: String!) {
   }
 }
 `,
-      variables: { id: '91430100MA4L0L0000', caseRef: 'ZFCG-2026-0815' },
+      variables: { id: '91430100MA4L0L0000' },
     },
     {
       query: `# 批量核查 A bidding round checks every bidder
-# at once (at most 1,000 ids).
+# at once (at most 1,000 ids); here as a preview.
 query BatchCheck($ids: [ID!]!) {
   subjects(ids: $ids) {
     id
-    creditCheck(
-      matter: PUBLIC_RESOURCE_TRADING
-      caseRef: "ZB-2026-031"
-    ) { verdict checkId missingSources }
+    creditPreview(matter: PUBLIC_RESOURCE_TRADING) {
+      verdict missingSources
+    }
   }
 }
 `,

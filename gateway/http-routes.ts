@@ -19,7 +19,15 @@ export interface OperatorRoutesOptions {
   probe: SubgraphProbe;
   errors: RecentSourceErrors;
   metrics: GatewayMetrics;
+  /**
+   * Who may read /metrics, /status and /status.json: null when the request's credentials allow
+   * it, else the HTTP status and reason. Absent: open (tests of the routes themselves).
+   */
+  authorize?(authorization: string | undefined): Promise<{ status: 401 | 403; message: string } | null>;
 }
+
+/** Routes that show the platform's inside (sources, errors, traffic): analysts and the credit office. */
+const OPERATOR_ONLY = new Set(['/metrics', '/status', '/status.json']);
 
 const ROUTES = new Set(['/graphql', '/public/graphql', '/health/live', '/health/ready', '/metrics', '/status', '/status.json', '/graphiql']);
 
@@ -35,8 +43,10 @@ export function routeOf(pathname: string): string {
 
 /**
  * What operators and analysts use besides GraphQL: `/health/live`, `/health/ready`, `/metrics`
- * (Prometheus), `/status` (HTML) and `/status.json`, and GraphiQL at `/graphiql`. Open to anyone
- * for now, like the GraphiQL page itself (which needs a key for every query).
+ * (Prometheus), `/status` (HTML) and `/status.json`, and GraphiQL at `/graphiql`. Health is open
+ * (load balancers probe it); metrics and status need an analyst's or the credit office's key, as a
+ * bearer token or as the password of HTTP Basic authentication (which a browser asks for itself);
+ * GraphiQL's page is a shell whose every request needs such a key (introspection is theirs only).
  */
 export class OperatorRoutes {
   readonly startedAt = new Date().toISOString();
@@ -64,6 +74,22 @@ export class OperatorRoutes {
       return true;
     }
     if (serveGraphiQL(req, res, pathname, headers)) return true;
+    if (OPERATOR_ONLY.has(pathname) && this.options.authorize) {
+      this.options.authorize(req.headers.authorization).then(
+        (refusal) => {
+          if (!refusal) return this.answer(res, pathname, headers);
+          const challenge: Record<string, string> = refusal.status === 401 ? { 'www-authenticate': 'Basic realm="credit platform operators", charset="UTF-8"' } : {};
+          sendJson(res, refusal.status, { error: refusal.message }, { ...headers, ...challenge });
+          return true;
+        },
+        () => sendJson(res, 500, { error: 'internal error' }, headers),
+      );
+      return true;
+    }
+    return this.answer(res, pathname, headers);
+  }
+
+  private answer(res: ServerResponse, pathname: string, headers: Record<string, string>): boolean {
     const respond = (work: Promise<void>) => {
       work.catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { error: `internal error: ${(err as Error).message}` }, headers);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { importSPKI, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
 import type { Caller, Role } from '../subgraphs/kit/caller.js';
-import { ConfigError, envOptional } from '../subgraphs/kit/env.js';
+import { ConfigError, envOptional, envSecret } from '../subgraphs/kit/env.js';
 
 /** How bearer JWTs are verified: issuer, audience, expiry and an allow-list of algorithms. */
 export interface JwtConfig {
@@ -16,17 +16,36 @@ const ROLES: readonly Role[] = ['APPROVAL_SYSTEM', 'ANALYST', 'DEPARTMENT', 'CRE
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
 
 /**
+ * What is inconsistent in the JWT settings (empty when they are unset or complete): JWTs need
+ * JWT_ISSUER, JWT_AUDIENCE and one key, JWT_PUBLIC_KEY_FILE or JWT_SECRET (or JWT_SECRET_FILE).
+ */
+export function jwtSettingsProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  const set = (name: string) => envOptional(name, env) !== undefined;
+  const secret = set('JWT_SECRET') || set('JWT_SECRET_FILE');
+  const given = ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_PUBLIC_KEY_FILE', 'JWT_SECRET', 'JWT_SECRET_FILE', 'JWT_ALGORITHMS'].filter(set);
+  if (given.length === 0) return [];
+  const problems: string[] = [];
+  const missing = ['JWT_ISSUER', 'JWT_AUDIENCE'].filter((name) => !set(name));
+  if (!set('JWT_PUBLIC_KEY_FILE') && !secret) missing.push('a key (JWT_PUBLIC_KEY_FILE or JWT_SECRET)');
+  if (missing.length > 0) problems.push(`the JWT settings are incomplete: ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing (or unset every JWT_ variable to accept API keys only)`);
+  if (set('JWT_PUBLIC_KEY_FILE') && secret) problems.push('set JWT_PUBLIC_KEY_FILE or JWT_SECRET, not both');
+  return problems;
+}
+
+/**
  * JWT_ISSUER, JWT_AUDIENCE and either JWT_PUBLIC_KEY_FILE (PEM, with JWT_ALGORITHMS among RS*, PS*,
- * ES*, EdDSA; default RS256) or JWT_SECRET (HS256, at least 32 characters). Unset: no JWTs.
+ * ES*, EdDSA; default RS256) or JWT_SECRET / JWT_SECRET_FILE (HS256, at least 32 characters).
+ * Unset: no JWTs.
  */
 export async function jwtConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<JwtConfig | null> {
+  const problems = jwtSettingsProblems(env);
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
   const issuer = envOptional('JWT_ISSUER', env);
   const audience = envOptional('JWT_AUDIENCE', env);
   const keyFile = envOptional('JWT_PUBLIC_KEY_FILE', env);
-  const secret = envOptional('JWT_SECRET', env);
-  if (!issuer && !audience && !keyFile && !secret) return null;
-  if (!issuer || !audience) throw new ConfigError('JWT_ISSUER and JWT_AUDIENCE are both required to accept JWTs');
-  if (keyFile && secret) throw new ConfigError('set JWT_PUBLIC_KEY_FILE or JWT_SECRET, not both');
+  const secret = envSecret('JWT_SECRET', env);
+  // Nothing set at all (a partial setting is one of the problems above): API keys only.
+  if (!issuer || !audience) return null;
   if (secret) {
     if (secret.length < 32) throw new ConfigError('JWT_SECRET is too short: expected at least 32 characters');
     return { issuer, audience, algorithms: ['HS256'], key: createSecretKey(Buffer.from(secret, 'utf8')) };
@@ -43,6 +62,16 @@ export async function jwtConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   return { issuer, audience, algorithms, key: await importSPKI(pem, algorithms[0]!) };
 }
 
+/**
+ * A verification failure's message, cleared of any part of the token: the reason goes back to the
+ * client and into logs, and must not carry a credential.
+ */
+function withoutToken(message: string, token: string): string {
+  let out = message;
+  for (const part of [token, ...token.split('.')]) if (part.length >= 8) out = out.split(part).join('[token]');
+  return out;
+}
+
 export function looksLikeJwt(token: string): boolean {
   return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
 }
@@ -53,7 +82,7 @@ export async function callerFromJwt(token: string, config: JwtConfig): Promise<{
   try {
     ({ payload } = await jwtVerify(token, config.key, { issuer: config.issuer, audience: config.audience, algorithms: config.algorithms, requiredClaims: ['exp', 'sub'] }));
   } catch (err) {
-    return { reason: `the token is not accepted: ${(err as Error).message}` };
+    return { reason: `the token is not accepted: ${withoutToken((err as Error).message, token)}` };
   }
   const role = payload.role as Role;
   if (!ROLES.includes(role)) return { reason: `the token's role ${JSON.stringify(payload.role)} is not one of ${ROLES.join(', ')}` };

@@ -1,4 +1,4 @@
-import { Kind, parse, type DocumentNode, type FieldNode, type ObjectTypeDefinitionNode, type SelectionSetNode, type TypeNode } from 'graphql';
+import { getOperationAST, Kind, parse, type DocumentNode, type FieldNode, type ObjectTypeDefinitionNode, type SelectionSetNode, type TypeNode } from 'graphql';
 
 /** The only fields the public may reach, under each department's namespace. */
 const PUBLIC_QUERY_FIELD = 'publicList';
@@ -44,7 +44,7 @@ export class PublicAccessPolicy {
     }
     const operations = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
     if (doc.definitions.length !== operations.length) return 'fragments are not accepted on the public endpoint';
-    const op = operations.length === 1 ? operations[0] : operations.find((o) => o.name?.value === operationName);
+    const op = getOperationAST(doc, typeof operationName === 'string' ? operationName : undefined);
     if (!op) return 'send exactly one operation, or name the one to run';
     if (op.operation === 'subscription') return 'subscriptions are not offered';
     const [namespaces, allowed] = op.operation === 'query' ? [this.queries, PUBLIC_QUERY_FIELD] : [this.mutations, PUBLIC_MUTATION_FIELD];

@@ -1,5 +1,9 @@
 import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { envInt } from '../subgraphs/kit/env.js';
+
+/** A 1,000-subject check with every field of its answer (measures, evidence) costs about 1,230,000. */
+export const DEFAULT_MAX_COST = 2_000_000;
 
 /** How large a client's operation may be; refused before any subgraph is asked. */
 export interface QueryLimits {
@@ -9,14 +13,17 @@ export interface QueryLimits {
   maxAliases: number;
   /** Lexical tokens in the document, checked while parsing. */
   maxTokens: number;
+  /** Estimated cost (gateway/query-cost.ts): fields times the sizes of the lists around them. */
+  maxCost?: number;
 }
 
-/** MAX_QUERY_DEPTH (15), MAX_QUERY_ALIASES (30), MAX_QUERY_TOKENS (5000). */
+/** MAX_QUERY_DEPTH (15), MAX_QUERY_ALIASES (30), MAX_QUERY_TOKENS (5000), MAX_QUERY_COST (2000000). */
 export function queryLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): QueryLimits {
   return {
     maxDepth: envInt('MAX_QUERY_DEPTH', 15, { min: 2, max: 100 }, env),
     maxAliases: envInt('MAX_QUERY_ALIASES', 30, { min: 0, max: 10_000 }, env),
     maxTokens: envInt('MAX_QUERY_TOKENS', 5000, { min: 100, max: 1_000_000 }, env),
+    maxCost: envInt('MAX_QUERY_COST', DEFAULT_MAX_COST, { min: 100, max: 1_000_000_000 }, env),
   };
 }
 
@@ -60,4 +67,25 @@ export function limitRules(limits: QueryLimits): ((context: ValidationContext) =
     };
   };
   return [depth, aliases];
+}
+
+/**
+ * A request whose operationName names no operation of its document is the client's mistake:
+ * answered 400 BAD_REQUEST here, before the gateway's planner would fail on it with a 500.
+ */
+export function knownOperationPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation) return;
+          const name = request.operationName;
+          throw new GraphQLError(
+            name ? `unknown operation named ${JSON.stringify(name)}: the document does not define it` : 'the document defines several operations: name the one to run in operationName',
+            { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+          );
+        },
+      };
+    },
+  };
 }

@@ -4,14 +4,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
-import { CallerHeader } from '../subgraphs/kit/caller.js';
+import { CallerHeader, type Role } from '../subgraphs/kit/caller.js';
 import { ErrorCode } from '../subgraphs/kit/errors.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError } from '../subgraphs/kit/http.js';
 import { listen, type RunningServer } from '../subgraphs/kit/listen.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
 import { ClientRegistry, type AuthResult } from './clients.js';
-import { limitRules, queryLimitsFromEnv } from './query-limits.js';
+import { DEFAULT_MAX_COST, knownOperationPlugin, limitRules, queryLimitsFromEnv } from './query-limits.js';
+import { costLimitPlugin } from './query-cost.js';
+import { Safelist, safelistPlugin } from './safelist.js';
 import { signingConfigFromEnv } from '../subgraphs/kit/request-signing.js';
+import { accessPolicyPlugin } from '../subgraphs/kit/policy-plugin.js';
 import { OperatorRoutes } from './http-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { ObservedDataSource, reportFetches } from './observed-datasource.js';
@@ -24,6 +27,18 @@ import { RecentSourceErrors } from './source-errors.js';
 import { SubgraphProbe } from './subgraph-probe.js';
 import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-datasource.js';
+
+/** Roles that may read /metrics and /status. */
+const OPERATOR_ROLES: readonly Role[] = ['ANALYST', 'CREDIT_OFFICE'];
+
+/** `Basic base64(user:key)` (what a browser sends after asking) as `Bearer key`; anything else unchanged. */
+function basicAsBearer(authorization: string | undefined): string | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
+  if (!match) return authorization;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return `Bearer ${colon >= 0 ? decoded.slice(colon + 1) : decoded}`;
+}
 
 const PUBLIC_CALLER = { clientId: 'public', role: 'PUBLIC' as const };
 const PUBLIC_MAX_BODY_BYTES = 16 * 1024;
@@ -46,7 +61,7 @@ export interface Gateway {
 
 /** Builds the gateway over the supergraph file of the config (without listening). */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
-  const clients = new ClientRegistry(config.clients, config.jwt ?? null);
+  const clients = await ClientRegistry.fromConfig(config);
   const signingSecret = config.signingSecret ?? signingConfigFromEnv().secret;
   const dataSources: SubgraphDataSource[] = [];
   const registry = config.registry ? await RegistrySource.open(config.registry, config.supergraphFile, config.registryPollMs) : null;
@@ -76,16 +91,21 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
 
   const limits = config.queryLimits ?? queryLimitsFromEnv();
+  const safelist = config.safelistFile ? Safelist.fromFile(config.safelistFile) : null;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    // GraphiQL's docs need the schema; only clients with a key reach /graphql.
+    // Introspection is open to analysts and the credit office only: the access policy refuses it to others.
     introspection: true,
     validationRules: limitRules(limits),
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
+      knownOperationPlugin<GatewayContext>(),
+      accessPolicyPlugin<GatewayContext>(),
+      costLimitPlugin<GatewayContext>(limits.maxCost ?? DEFAULT_MAX_COST),
+      ...(safelist ? [safelistPlugin<GatewayContext>(safelist)] : []),
       metrics.plugin(),
       requestLog.plugin(),
       ...(recorder ? [recorder.plugin()] : []),
@@ -103,6 +123,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     probe,
     errors: sourceErrors,
     metrics,
+    authorize: async (authorization) => {
+      const auth = await clients.authenticateRequest(basicAsBearer(authorization));
+      if (!('caller' in auth)) return { status: 401, message: auth.reason };
+      if (!OPERATOR_ROLES.includes(auth.caller.role)) {
+        return { status: 403, message: `forbidden by rule operators: metrics and status are for ANALYST and CREDIT_OFFICE, not ${auth.caller.role} ${auth.caller.clientId}` };
+      }
+      return null;
+    },
   });
 
   const publicLimiter = new RateLimiter(config.publicRatePerMinute);
@@ -204,6 +232,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await server.stop();
       await recorder?.close();
       await registry?.close();
+      await clients.close();
       await Promise.all(dataSources.map((s) => s.close()));
       await probe.close();
     },

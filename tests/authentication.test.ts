@@ -43,7 +43,7 @@ describe('authentication: hashed API keys with expiry and rotation, and JWTs', (
     dir = mkdtempSync(path.join(tmpdir(), 'clients-'));
     const file = path.join(dir, 'clients.json');
     writeFileSync(file, JSON.stringify([
-      { clientId: 'procurement-system', role: 'APPROVAL_SYSTEM', keys: [
+      { clientId: 'procurement-system', role: 'APPROVAL_SYSTEM', matters: ['GOVERNMENT_PROCUREMENT'], keys: [
         { sha256: sha256Hex('old-procurement-key-2025'), expiresAt: new Date(Date.now() - 60_000).toISOString() },
         { sha256: sha256Hex('new-procurement-key-2026'), expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
       ] },

@@ -55,13 +55,13 @@ describe('in a real browser (headless Chromium)', { skip }, () => {
     assert.deepEqual(tabs, ['SubjectView', 'CheckBeforeApproval', 'BatchCheck', 'Lists', 'Statistics']);
 
     await page.click('.graphiql-tab-button:text-is("CheckBeforeApproval")');
-    await page.waitForSelector('.graphiql-editor-tool :text("ZFCG-2026-0815")');
+    await page.waitForSelector('.graphiql-editor-tool :text("91430100MA4L0L0000")');
     // Right after a tab switch GraphiQL 3 can still send the previous tab's operation name (the
     // server answers "Unknown operation named …"); an analyst presses run again, and so does the
     // test, at most three times.
-    let answer: { data?: { subject?: { creditCheck?: { verdict?: string } } }; errors?: unknown } | undefined;
+    let answer: { data?: { subject?: { creditPreview?: { verdict?: string } } }; errors?: unknown } | undefined;
     let refusedRuns = 0;
-    for (let attempt = 0; attempt < 3 && !answer?.data?.subject?.creditCheck; attempt++) {
+    for (let attempt = 0; attempt < 3 && !answer?.data?.subject?.creditPreview; attempt++) {
       if (attempt > 0) {
         refusedRuns += 1;
         await page.waitForTimeout(500);
@@ -70,7 +70,7 @@ describe('in a real browser (headless Chromium)', { skip }, () => {
       await page.click('.graphiql-execute-button');
       answer = await response.then((r) => r.json()).catch(() => undefined);
     }
-    assert.equal(answer?.data?.subject?.creditCheck?.verdict, 'MANDATORY_RESTRICTION', JSON.stringify(answer ?? 'no answer to three runs').slice(0, 500));
+    assert.equal(answer?.data?.subject?.creditPreview?.verdict, 'MANDATORY_RESTRICTION', JSON.stringify(answer ?? 'no answer to three runs').slice(0, 500));
     const verdict = page.locator('.graphiql-response .CodeMirror-line', { hasText: '"verdict"' });
     try {
       await verdict.waitFor({ timeout: 30_000 });

@@ -265,11 +265,13 @@ describe('case reference', () => {
     assert.match(r.errors![0]!.message, /caseRef/);
   });
 
-  it('must not be empty or blank, and nothing is stored then', async () => {
+  it('must not be empty or blank (rule check.case-reference), and nothing is stored then', async () => {
     const before = await stack.db('platform')('checks').count({ n: '*' }).first();
     for (const caseRef of ['', '   ']) {
       const r = await stack.query(CHECK, { id: enterprise(), matter: 'HONORS', caseRef }, 'demo-approval-key');
-      assert.equal(r.errors![0]!.extensions!.code, 'BAD_USER_INPUT');
+      assert.equal(r.status, 403);
+      assert.equal(r.errors![0]!.extensions!.code, 'FORBIDDEN');
+      assert.equal(r.errors![0]!.extensions!.rule, 'check.case-reference');
       assert.match(r.errors![0]!.message, /caseRef is empty/);
       assert.equal(r.data?.subject ?? null, null);
     }

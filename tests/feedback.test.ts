@@ -51,9 +51,12 @@ describe('execution feedback (执行反馈)', () => {
 
   it("refuses feedback on another client's check, on an unknown check, and on a measure not in the check, writing nothing", async () => {
     const before = (await stack.db('platform')('feedback').count({ n: '*' }).first()) as any;
-    const other = await stack.query(REPORT, { checkId, items: [{ measureCode: 'P_GOVERNMENT_PROCUREMENT_BAN', outcome: 'APPLIED' }] }, 'demo-analyst-key');
+    const other = await stack.query(REPORT, { checkId, items: [{ measureCode: 'P_GOVERNMENT_PROCUREMENT_BAN', outcome: 'APPLIED' }] }, 'demo-procurement-key');
     assert.equal(other.errors![0]!.extensions!.code, 'FORBIDDEN');
     assert.match(other.errors![0]!.message, /made by another client/);
+    const analyst = await stack.query(REPORT, { checkId, items: [{ measureCode: 'P_GOVERNMENT_PROCUREMENT_BAN', outcome: 'APPLIED' }] }, 'demo-analyst-key');
+    assert.equal(analyst.status, 403);
+    assert.equal(analyst.errors![0]!.extensions!.rule, 'feedback.own-checks');
     const unknown = await stack.query(REPORT, { checkId: 'no-such-check', items: [{ measureCode: 'X', outcome: 'APPLIED' }] }, 'demo-approval-key');
     assert.equal(unknown.errors![0]!.extensions!.code, 'NOT_FOUND');
     const foreign = await stack.query(REPORT, { checkId, items: [{ measureCode: 'P_HONORS_REVOKED', outcome: 'APPLIED' }] }, 'demo-approval-key');

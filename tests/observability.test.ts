@@ -22,8 +22,11 @@ const CHECK = `query Check($id: ID!, $caseRef: String!) {
 /** The gateway's origin (`http://127.0.0.1:port`). */
 const origin = (stack: TestStack) => new URL(stack.gatewayUrl).origin;
 
-async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(url);
+/** An analyst's key: /metrics and /status are for analysts and the credit office. */
+const OPERATOR = { authorization: 'Bearer demo-analyst-key' };
+
+async function getJson(url: string, headers: Record<string, string> = OPERATOR): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { headers });
   return { status: res.status, body: await res.json() };
 }
 
@@ -43,7 +46,7 @@ function sample(metrics: string, name: string, labels: Record<string, string>): 
 }
 
 async function metricsOf(stack: TestStack): Promise<string> {
-  const res = await fetch(`${origin(stack)}/metrics`);
+  const res = await fetch(`${origin(stack)}/metrics`, { headers: OPERATOR });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   return res.text();
@@ -163,6 +166,7 @@ describe('metrics: Prometheus text at /metrics', () => {
       `query Round($ids: [ID!]!, $m: Matter!) { subjects(ids: $ids) { ...Bidder } }
        fragment Bidder on Subject { id bid: creditCheck(matter: $m, caseRef: "ZB-1") { verdict } }`,
       { ids: [IDS.blackEnterprise, IDS.redEnterprise, IDS.person], m: 'PUBLIC_RESOURCE_TRADING' },
+      'demo-approval-key',
     );
     assert.equal(r.data!.subjects.length, 3, JSON.stringify(r));
     const after = await metricsOf(stack);
@@ -221,7 +225,7 @@ describe('status: subgraphs, supergraph version and recent errors by source', ()
     assert.equal(typeof tax.latencyMs, 'number');
     assert.deepEqual(body.errors, { bySource: [], recent: [] });
 
-    const page = await fetch(`${origin(stack)}/status`);
+    const page = await fetch(`${origin(stack)}/status`, { headers: OPERATOR });
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
     const html = await page.text();
@@ -248,7 +252,7 @@ describe('status: subgraphs, supergraph version and recent errors by source', ()
     assert.equal(body.errors.recent[0].requestId, requestId);
     assert.equal(body.errors.recent[0].code, 'SOURCE_UNAVAILABLE');
     assert.match(body.errors.recent[0].message, /connection refused/);
-    const html = await (await fetch(`${origin(stack)}/status`)).text();
+    const html = await (await fetch(`${origin(stack)}/status`, { headers: OPERATOR })).text();
     assert.ok(html.includes(requestId!), 'the status page shows the request id');
   });
 });
@@ -271,7 +275,7 @@ describe('logs: JSON lines with the request id through gateway and subgraphs', (
     const caseRef = 'CASE-REF-NOT-TO-BE-LOGGED-4711';
     const res = await fetch(stack.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer demo-analyst-key' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer demo-approval-key' },
       body: JSON.stringify({ query: CHECK, variables: { id: IDS.redEnterprise, caseRef }, operationName: 'Check' }),
     });
     const requestId = res.headers.get('x-request-id')!;
@@ -283,7 +287,7 @@ describe('logs: JSON lines with the request id through gateway and subgraphs', (
     const gateway = mine.find((e) => e.service === 'gateway' && e.msg === 'request');
     assert.ok(gateway, JSON.stringify(mine));
     assert.equal(gateway.level, 20, 'a request answered fully is logged at debug');
-    assert.equal(gateway.client, 'demo-analyst');
+    assert.equal(gateway.client, 'demo-approval');
     assert.equal(gateway.operation, 'Check');
     assert.equal(gateway.status, 200);
     assert.equal(typeof gateway.time, 'number');
@@ -291,7 +295,7 @@ describe('logs: JSON lines with the request id through gateway and subgraphs', (
     for (const s of ['platform', 'tax', 'market', 'courts', 'finance']) assert.ok(services.has(s), `${s} logged the request: ${[...services]}`);
     const all = lines.join('\n');
     assert.ok(!all.includes(caseRef), 'variables are never logged');
-    assert.ok(!all.includes('demo-analyst-key'), 'keys are never logged');
+    assert.ok(!all.includes('demo-approval-key'), 'keys are never logged');
   });
 
   it('redacts fields named like secrets, and prints lines for people on a terminal', () => {

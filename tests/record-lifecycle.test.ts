@@ -58,7 +58,8 @@ for (const { engine, skip } of await engines()) {
       for (const key of ['demo-tax-key', 'demo-approval-key', 'demo-analyst-key']) {
         const r = await publish(input(subject()), key);
         assert.equal(r.errors![0]!.extensions!.code, 'FORBIDDEN', key);
-        assert.match(r.errors![0]!.message, /only the courts department or the credit office/);
+        assert.equal(r.errors![0]!.extensions!.rule, 'department.write', key);
+        assert.match(r.errors![0]!.message, /DepartmentMutation\.publishRecord/);
       }
       const office = await publish(input(subject()), 'demo-platform-key');
       assert.equal(office.errors, undefined);

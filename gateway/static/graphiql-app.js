@@ -33,12 +33,23 @@
     });
   }
 
+  /** GraphiQL explores the schema by introspection, which only these roles may use. */
+  var EXPLORER_ROLES = ['ANALYST', 'CREDIT_OFFICE'];
+
+  function explorerOnly(viewer) {
+    if (!viewer || EXPLORER_ROLES.indexOf(viewer.role) < 0) {
+      throw new Error('GraphiQL 仅供分析人员和信用办使用 GraphiQL is for analysts and the credit office; this key is ' +
+        (viewer ? viewer.clientId + ' · ' + viewer.role : 'not accepted') + '.');
+    }
+    return viewer;
+  }
+
   function open(key) {
     message.textContent = '';
-    identify(key).then(
+    identify(key).then(explorerOnly).then(
       function (viewer) {
         sessionStorage.setItem(STORAGE_KEY, key);
-        who.textContent = viewer ? viewer.clientId + ' · ' + viewer.role : '密钥已接受 key accepted';
+        who.textContent = viewer.clientId + ' · ' + viewer.role;
         document.body.classList.add('has-key');
         var fetcher = GraphiQL.createFetcher({ url: '/graphql', headers: { Authorization: 'Bearer ' + key } });
         // GraphiQL 3 opens its first tab without that tab's variables: hand them over, but only on

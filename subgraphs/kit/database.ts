@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigError, envOptional, envString } from './env.js';
@@ -114,14 +114,33 @@ export interface Migration {
   down(db: Knex): Promise<void>;
 }
 
-/** Runs the given migrations in order (an explicit list, never a directory scan). */
+/**
+ * Runs the given migrations in order (an explicit list, never a directory scan). Processes that
+ * share a database may know different parts of its list: the gateway migrates only the registry's
+ * tables of the registry database, whose subgraph also adds its audit chain. So a migration
+ * recorded as done but absent from `migrations` is not an error here.
+ */
 export async function migrate(db: Knex, migrations: readonly Migration[]): Promise<void> {
   const source: Knex.MigrationSource<Migration> = {
     getMigrations: async () => [...migrations],
     getMigrationName: (m) => m.name,
     getMigration: async (m) => ({ up: (k: Knex) => m.up(k), down: (k: Knex) => m.down(k) }),
   };
-  await db.migrate.latest({ migrationSource: source, tableName: 'knex_migrations' });
+  await db.migrate.latest({ migrationSource: source, tableName: 'knex_migrations', disableMigrationsListValidation: true });
+}
+
+/** Whether the database exists already (the SQLite file, or the database on the MySQL server), without creating it. */
+export async function databaseExists(config: DatabaseConfig): Promise<boolean> {
+  if (config.engine === 'sqlite') {
+    return existsSync(config.file);
+  }
+  const admin = knexFactory({ client: 'mysql2', connection: mysqlConnection(config.serverUrl), pool: { min: 0, max: 1 } });
+  try {
+    const rows = (await admin('information_schema.SCHEMATA').where('SCHEMA_NAME', config.database).select('SCHEMA_NAME')) as unknown[];
+    return rows.length > 0;
+  } finally {
+    await admin.destroy();
+  }
 }
 
 /**

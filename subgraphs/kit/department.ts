@@ -24,6 +24,7 @@ import { lifecycleSdl } from './lifecycle/sdl.js';
 import { creditRecords } from './migrations/20261127000000_credit_records.js';
 import { recordLifecycle } from './migrations/20261127000500_record_lifecycle.js';
 import { reportsTable } from './migrations/20261127000700_reports.js';
+import { auditLog } from './migrations/20261201000000_audit_log.js';
 import { recordEventsLock } from './migrations/20261127000600_record_events_lock.js';
 import { mergeResolvers } from './resolver-maps.js';
 import type { SubgraphContext, SubgraphDefinition } from './subgraph-server.js';
@@ -184,7 +185,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
         const limit = checkLimit(args.limit);
         const rows = await findRecords(ctx.db, {
           listType: checkEnum('listType', args.listType, LIST_TYPES),
-          category: args.category ?? null,
+          category: checkEnum('category', args.category, parts.categories.map((c) => c.code)),
           status: checkEnum('status', args.status, RECORD_STATUSES),
           limit,
         });
@@ -205,7 +206,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
     categories: parts.categories,
     sdl: departmentSdl(parts),
     resolvers,
-    migrations: [creditRecords, recordLifecycle, recordEventsLock, reportsTable, ...parts.migrations],
+    migrations: [creditRecords, recordLifecycle, recordEventsLock, reportsTable, auditLog, ...parts.migrations],
     createLoaders: (db) => ({ ...parts.createLoaders(db), records: recordsLoader(db), recordsAsOf: recordsAsOfLoader(db) }),
   };
 }

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import { ConfigError, envOptional } from './env.js';
+import { ConfigError, envOptional, secretValues } from './env.js';
 
 /**
  * Structured logs for every process of the stack: one JSON object a line (pino) naming the
@@ -8,8 +8,10 @@ import { ConfigError, envOptional } from './env.js';
  * people instead. Settings: LOG_LEVEL (`debug`, `info`, `warn`, `error` or `silent`; default
  * `info`) and LOG_FORMAT (`json` or `pretty`; default `pretty` on a terminal, `json` otherwise).
  *
- * Never log request bodies, GraphQL variables, keys or secrets: fields with such names are
- * replaced by `[redacted]` as a safety net, not as permission.
+ * Never log request bodies, GraphQL variables, keys or secrets: as a safety net, not as
+ * permission, fields with such names are replaced by `[redacted]` (up to two levels down, so
+ * `req.headers.authorization` too), and every line is cleared of the secrets read through
+ * `envSecret` and of passwords in URLs (`mysql://user:***@host`).
  */
 export interface Logger {
   debug(message: string, fields?: LogFields): void;
@@ -29,8 +31,23 @@ export type LogDestination = DestinationStream;
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-/** Field names whose values never reach a log line, at the top level or one level down. */
-const REDACTED = ['authorization', 'variables', 'body', 'secret', 'key', 'password', 'token'];
+/** Field names whose values never reach a log line, at the top level or up to two levels down. */
+const REDACTED = [
+  'authorization', 'cookie', 'variables', 'body', 'secret', 'key', 'password', 'token',
+  'apiKey', 'signingSecret', 'clientSecret', 'privateKey', 'passphrase', 'serverUrl', 'databaseUrl',
+];
+const REDACTED_PATHS = REDACTED.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
+
+const URL_PASSWORD = /\/\/([^\s:@/"]+):[^\s@/"]+@/g;
+
+/** A log line without the secrets read through envSecret nor passwords in URLs. */
+function scrubSecrets(line: string): string {
+  let out = line.includes('@') ? line.replace(URL_PASSWORD, '//$1:***@') : line;
+  for (const secret of secretValues()) {
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) if (out.includes(form)) out = out.split(form).join('[redacted]');
+  }
+  return out;
+}
 
 function readLevel(env: NodeJS.ProcessEnv): LogLevel {
   const raw = envOptional('LOG_LEVEL', env);
@@ -81,10 +98,10 @@ function build(level: LogLevel, destination: LogDestination): PinoLogger {
       level,
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.epochTime,
-      redact: { paths: [...REDACTED, ...REDACTED.map((f) => `*.${f}`)], censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { level: (_label, number) => ({ level: number }) },
     },
-    destination,
+    { write: (line: string) => void destination.write(scrubSecrets(line)) },
   );
 }
 

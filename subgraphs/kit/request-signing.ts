@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CallerHeader } from './caller.js';
-import { ConfigError, envBool, envInt, envOptional } from './env.js';
+import { ConfigError, envBool, envInt, envSecret } from './env.js';
 
 /** Headers that carry the gateway's signature of a subgraph request. */
 export const SignatureHeader = { timestamp: 'x-credit-timestamp', signature: 'x-credit-signature' } as const;
@@ -17,12 +17,12 @@ export interface SigningConfig {
 }
 
 /**
- * GATEWAY_SIGNING_SECRET (required when NODE_ENV=production; a demo secret otherwise),
+ * GATEWAY_SIGNING_SECRET or GATEWAY_SIGNING_SECRET_FILE (required when NODE_ENV=production; a demo secret otherwise),
  * SIGNATURE_WINDOW_MS (30000), REQUIRE_GATEWAY_SIGNATURE (true).
  */
 export function signingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SigningConfig {
-  const secret = envOptional('GATEWAY_SIGNING_SECRET', env);
-  if (!secret && env.NODE_ENV === 'production') throw new ConfigError('GATEWAY_SIGNING_SECRET is not set: it is required in production (at least 32 characters)');
+  const secret = envSecret('GATEWAY_SIGNING_SECRET', env);
+  if (!secret && env.NODE_ENV === 'production') throw new ConfigError('GATEWAY_SIGNING_SECRET (or GATEWAY_SIGNING_SECRET_FILE) is not set: it is required in production (at least 32 characters)');
   if (secret && secret.length < 32) throw new ConfigError('GATEWAY_SIGNING_SECRET is too short: expected at least 32 characters');
   return {
     secret: secret ?? DEMO_SECRET,

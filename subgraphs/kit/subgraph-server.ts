@@ -12,6 +12,10 @@ import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson
 import { listen, type RunningServer } from './listen.js';
 import { createLogger } from './logger.js';
 import { maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
+import { accessPolicyPlugin } from './policy-plugin.js';
+
+/** Result keys a subgraph never masks: the gateway joins entities on them. */
+const ENTITY_KEYS = new Set(['id', 'asOf']);
 
 /** What every resolver of every subgraph receives. */
 export interface SubgraphContext<L> {
@@ -60,7 +64,13 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), maskErrorsPlugin(definition.name)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      maskErrorsPlugin(definition.name),
+      // The access policy again, on what the gateway sends; entity keys stay whole for its joins.
+      accessPolicyPlugin<SubgraphContext<L>>({ keepWhole: ENTITY_KEYS }),
+    ],
   });
   await server.start();
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;

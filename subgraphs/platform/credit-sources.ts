@@ -66,6 +66,14 @@ ${external}
     "审批案号 The approval system's case number; required and not empty."
     caseRef: String!
   ): CreditCheck! @requires(fields: ${JSON.stringify(checkRequires)})
+  """
+  核查预览 What a check before approval would answer now, for analysts and the credit office:
+  not recorded, not citable, no case reference. Approval systems use creditCheck.
+  """
+  creditPreview(
+    "审批事项 The approval matter."
+    matter: Matter!
+  ): CheckPreview! @requires(fields: ${JSON.stringify(checkRequires)})
 }
 
 type SubjectAsOf @key(fields: "id asOf") {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
-import { findChecks, storeChecks, type StoredCheck } from './check/repository.js';
+import { findChecks, storeChecks, type AuditedCheck, type StoredCheck } from './check/repository.js';
 import { feedbackOf } from './feedback/repository.js';
 import { groupLoader } from '../kit/loaders.js';
 import { currentMeasures, measuresAsOf } from './measures/repository.js';
@@ -16,11 +16,14 @@ export function createPlatformLoaders(db: Knex) {
     }),
     /** The catalogue in force at a moment, for replays. */
     measuresAsOf: new DataLoader<string, MeasureVersion[]>((moments) => Promise.all(moments.map((at) => measuresAsOf(db, at)))),
-    /** Stores the checks of a batch with one insert; a check is answered only once it is stored. */
-    checkWriter: new DataLoader<StoredCheck, StoredCheck>(
+    /**
+     * Stores the checks of a batch with one insert (and their audit entries with one more); a check
+     * is answered only once it is stored.
+     */
+    checkWriter: new DataLoader<AuditedCheck, StoredCheck>(
       async (checks) => {
         await storeChecks(db, checks);
-        return checks;
+        return checks.map((c) => c.check);
       },
       { cache: false, maxBatchSize: 1000 },
     ),

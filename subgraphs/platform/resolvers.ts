@@ -1,8 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
+import { requireRule } from '../kit/policy.js';
 import { GraphQLError } from 'graphql';
+import { actorOf } from '../kit/audit.js';
 import { badInput, ErrorCode, forbidden, notFound } from '../kit/errors.js';
 import type { SubgraphContext } from '../kit/subgraph-server.js';
-import { requireRole } from './access.js';
 import { compareWithStored } from './check/compare.js';
 import type { StoredCheck } from './check/repository.js';
 import { checkCaseRef, evaluate, storedCheckOf } from './check/run-check.js';
@@ -19,7 +20,7 @@ const CHECK_READERS = ['CREDIT_OFFICE', 'ANALYST'] as const;
 
 /** A stored check, to the client that made it, the credit office and analysts. */
 async function readableCheck(ctx: Ctx, checkId: string): Promise<StoredCheck> {
-  const caller = requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'check retrieval');
+  const caller = requireRule(ctx.caller, 'PlatformQuery.check');
   const check = await ctx.loaders.checks.load(checkId);
   if (!check) throw notFound(`no check with checkId ${JSON.stringify(checkId)}`);
   if (check.clientId !== caller.clientId && !(CHECK_READERS as readonly string[]).includes(caller.role)) {
@@ -47,11 +48,17 @@ export const platformResolvers: GraphQLResolverMap<Ctx> = {
     // The representation also carries the sources' data that `creditCheck` requires: keep it.
     __resolveReference: (ref: { id: string }): SubjectRef => ({ ...ref, ...resolveSubjectIds([ref.id])[0]! }),
     creditCheck: async (entity: Entity, args: { matter: Matter; caseRef: string }, ctx: Ctx) => {
-      const caller = requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'credit check');
+      const caller = requireRule(ctx.caller, 'Subject.creditCheck', args);
       const caseRef = checkCaseRef(args.caseRef);
       const catalogue = await ctx.loaders.currentMeasures.load('current');
       const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
-      return ctx.loaders.checkWriter.load(storedCheckOf(caller, input, caseRef, evaluation));
+      return ctx.loaders.checkWriter.load({ check: storedCheckOf(caller, input, caseRef, evaluation), actor: actorOf(caller) });
+    },
+    creditPreview: async (entity: Entity, args: { matter: Matter }, ctx: Ctx) => {
+      requireRule(ctx.caller, 'Subject.creditPreview');
+      const catalogue = await ctx.loaders.currentMeasures.load('current');
+      const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
+      return { evaluatedAt: input.asOf, matter: input.matter, subjectId: input.subjectId, ...evaluation };
     },
   },
   SubjectAsOf: {
@@ -77,14 +84,14 @@ export const platformResolvers: GraphQLResolverMap<Ctx> = {
   },
   PlatformQuery: {
     measures: async (_root: unknown, args: { matter?: Matter | null; kind?: MeasureKind | null; includeRetired?: boolean | null }, ctx: Ctx) => {
-      requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'measure catalogue');
+      requireRule(ctx.caller, 'PlatformQuery.measures');
       const all = await ctx.loaders.currentMeasures.load('current');
       return all.filter(
         (m) => (args.includeRetired || !m.retired) && (!args.matter || m.matters.includes(args.matter)) && (!args.kind || m.kind === args.kind),
       );
     },
     measureHistory: async (_root: unknown, args: { code: string }, ctx: Ctx) => {
-      requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'measure catalogue');
+      requireRule(ctx.caller, 'PlatformQuery.measures');
       const history = await measureHistory(ctx.db, args.code);
       if (history.length === 0) throw notFound(`no measure with code ${JSON.stringify(args.code)}`);
       return history;
@@ -97,20 +104,20 @@ export const platformResolvers: GraphQLResolverMap<Ctx> = {
   },
   PlatformMutation: {
     addMeasure: async (_root: unknown, args: { code: string; input: MeasureInput; note: string }, ctx: Ctx) => {
-      const caller = requireRole(ctx.caller, ['CREDIT_OFFICE'], 'measure catalogue changes');
+      const caller = requireRule(ctx.caller, 'PlatformMutation.changeMeasure');
       const content = checkMeasureInput(args.input);
-      return addMeasure(ctx.db, checkMeasureCode(args.code), content, caller.clientId, checkNote(args.note)).catch(conflict);
+      return addMeasure(ctx.db, checkMeasureCode(args.code), content, caller.clientId, checkNote(args.note), actorOf(caller)).catch(conflict);
     },
     changeMeasure: async (_root: unknown, args: { code: string; input: MeasureInput; note: string }, ctx: Ctx) => {
-      const caller = requireRole(ctx.caller, ['CREDIT_OFFICE'], 'measure catalogue changes');
+      const caller = requireRule(ctx.caller, 'PlatformMutation.changeMeasure');
       const content = checkMeasureInput(args.input);
-      const next = await newMeasureVersion(ctx.db, checkMeasureCode(args.code), () => ({ content, retired: false }), caller.clientId, checkNote(args.note)).catch(conflict);
+      const next = await newMeasureVersion(ctx.db, checkMeasureCode(args.code), () => ({ content, retired: false }), caller.clientId, checkNote(args.note), actorOf(caller)).catch(conflict);
       if (!next) throw notFound(`no measure with code ${JSON.stringify(args.code)}: use addMeasure for a new one`);
       return next;
     },
     retireMeasure: async (_root: unknown, args: { code: string; note: string }, ctx: Ctx) => {
-      const caller = requireRole(ctx.caller, ['CREDIT_OFFICE'], 'measure catalogue changes');
-      const next = await newMeasureVersion(ctx.db, checkMeasureCode(args.code), (current) => ({ content: current, retired: true }), caller.clientId, checkNote(args.note)).catch(conflict);
+      const caller = requireRule(ctx.caller, 'PlatformMutation.changeMeasure');
+      const next = await newMeasureVersion(ctx.db, checkMeasureCode(args.code), (current) => ({ content: current, retired: true }), caller.clientId, checkNote(args.note), actorOf(caller)).catch(conflict);
       if (!next) throw notFound(`no measure with code ${JSON.stringify(args.code)}`);
       return next;
     },

@@ -5,6 +5,8 @@ import { createPlatformLoaders, type PlatformLoaders } from './loaders.js';
 import { checksTable } from './migrations/20261127001200_checks.js';
 import { measureCatalogue } from './migrations/20261127001100_measure_catalogue.js';
 import { measuresTable } from './migrations/20261127001000_measures.js';
+import { auditChecksBaseline } from './migrations/20261201000100_audit_checks_baseline.js';
+import { auditLog } from '../kit/migrations/20261201000000_audit_log.js';
 import { platformResolvers } from './resolvers.js';
 import { feedbackModule } from './feedback/module.js';
 import { statsModule } from './stats/module.js';
@@ -28,6 +30,6 @@ export const platform: SubgraphDefinition<PlatformLoaders> = {
   name: 'platform',
   sdl: platformSdl(),
   resolvers: mergeResolvers(platformResolvers, ...MODULES.map((m) => m.resolvers)),
-  migrations: [measuresTable, measureCatalogue, checksTable, ...MODULES.flatMap((m) => m.migrations)],
+  migrations: [measuresTable, measureCatalogue, checksTable, ...MODULES.flatMap((m) => m.migrations), auditLog, auditChecksBaseline],
   createLoaders: createPlatformLoaders,
 };

@@ -1,4 +1,5 @@
 import { findBreakingChanges } from 'graphql';
+import { actorOf } from '../kit/audit.js';
 import type { Caller } from '../kit/caller.js';
 import { badInput, forbidden } from '../kit/errors.js';
 import { apiSchema, breakingChanges, compose, operationProblems, parseProblem, type CheckProblem } from './checks.js';
@@ -114,6 +115,7 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
         rollbackOf: request.kind === 'ROLLBACK' ? request.version : null,
         forced,
         by: caller.clientId,
+        actor: actorOf(caller),
       });
       return { accepted: true, dryRun: false, forced, version, problems: found };
     } catch (err) {

@@ -1,4 +1,5 @@
 import { findBreakingChanges, findDangerousChanges } from 'graphql';
+import { requireRule } from '../kit/policy.js';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { request } from 'undici';
 import { envInt } from '../kit/env.js';
@@ -6,15 +7,12 @@ import { signingConfigFromEnv, signRequest } from '../kit/request-signing.js';
 import { badInput } from '../kit/errors.js';
 import { checkLimit } from '../kit/input-checks.js';
 import type { SubgraphContext } from '../kit/subgraph-server.js';
-import { requireRole } from '../platform/access.js';
 import { catalogueOf } from './catalogue.js';
 import { apiSchema } from './checks.js';
 import { proposeChange, type ChangeRequest } from './propose.js';
 import { RegistryStore, type SupergraphVersionRow } from './store.js';
 
 type Ctx = SubgraphContext<unknown>;
-const READERS = ['ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT', 'APPROVAL_SYSTEM'] as const;
-const WRITERS = ['CREDIT_OFFICE', 'DEPARTMENT'] as const;
 
 /** Reads a subgraph's own SDL, as gateways that introspect do, with a timeout. */
 async function fetchSdl(url: string): Promise<string> {
@@ -60,7 +58,7 @@ function version(store: RegistryStore, row: SupergraphVersionRow | null) {
 export function registryResolvers(): GraphQLResolverMap<Ctx> {
   const windowDays = () => envInt('OPERATION_CHECK_DAYS', 7, { min: 0, max: 365 });
   const change = async (ctx: Ctx, req: ChangeRequest, force: boolean | null | undefined, dryRun: boolean | null | undefined) => {
-    const caller = requireRole(ctx.caller, WRITERS, 'registry changes');
+    const caller = requireRule(ctx.caller, 'RegistryMutation.publishSubgraph');
     const store = new RegistryStore(ctx.db);
     const result = await proposeChange(store, caller, req, { force: Boolean(force), dryRun: Boolean(dryRun), operationWindowDays: windowDays(), fetchSdl });
     return { ...result, version: version(store, result.version) };
@@ -70,22 +68,22 @@ export function registryResolvers(): GraphQLResolverMap<Ctx> {
     Mutation: { registry: () => ({}) },
     RegistryQuery: {
       current: async (_r: unknown, _a: unknown, ctx: Ctx) => {
-        requireRole(ctx.caller, READERS, 'registry');
+        requireRule(ctx.caller, 'RegistryQuery.current');
         const store = new RegistryStore(ctx.db);
         return version(store, await store.latest());
       },
       history: async (_r: unknown, args: { limit?: number | null }, ctx: Ctx) => {
-        requireRole(ctx.caller, READERS, 'registry');
+        requireRule(ctx.caller, 'RegistryQuery.current');
         const store = new RegistryStore(ctx.db);
         return (await store.history(checkLimit(args.limit, 50, 1000))).map((row) => version(store, row));
       },
       version: async (_r: unknown, args: { version: number }, ctx: Ctx) => {
-        requireRole(ctx.caller, READERS, 'registry');
+        requireRule(ctx.caller, 'RegistryQuery.current');
         const store = new RegistryStore(ctx.db);
         return version(store, await store.version(args.version));
       },
       diff: async (_r: unknown, args: { from: number; to: number }, ctx: Ctx) => {
-        requireRole(ctx.caller, READERS, 'registry');
+        requireRule(ctx.caller, 'RegistryQuery.current');
         const store = new RegistryStore(ctx.db);
         const [a, b] = await Promise.all([store.version(args.from), store.version(args.to)]);
         if (!a) throw badInput(`version ${args.from} does not exist`);
@@ -107,7 +105,7 @@ export function registryResolvers(): GraphQLResolverMap<Ctx> {
         return out;
       },
       catalogue: async (_r: unknown, _a: unknown, ctx: Ctx) => {
-        requireRole(ctx.caller, READERS, 'registry');
+        requireRule(ctx.caller, 'RegistryQuery.current');
         const store = new RegistryStore(ctx.db);
         const latest = await store.latest();
         if (!latest) return [];
@@ -117,7 +115,7 @@ export function registryResolvers(): GraphQLResolverMap<Ctx> {
         return members.filter((m) => m.name !== 'registry').map((m) => ({ ...catalogueOf(m), sdlHash: m.sdlHash, publishedAt: m.publishedAt, versions: counts.get(m.name) ?? 1 }));
       },
       operations: async (_r: unknown, args: { days?: number | null }, ctx: Ctx) => {
-        requireRole(ctx.caller, ['ANALYST', 'CREDIT_OFFICE'], 'registry operations');
+        requireRule(ctx.caller, 'RegistryQuery.operations');
         const days = args.days ?? 7;
         if (!Number.isInteger(days) || days < 0 || days > 365) throw badInput(`days ${days} is not valid: expected 0 to 365`);
         const rows = await new RegistryStore(ctx.db).operationsSince(new Date(Date.now() - days * 86_400_000).toISOString());

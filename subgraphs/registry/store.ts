@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { appendAudit, systemActor, type AuditActor } from '../kit/audit.js';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export type Action = 'BOOTSTRAP' | 'PUBLISH' | 'REMOVE' | 'ROLLBACK';
+
+/** The audit action of each kind of supergraph version. */
+const AUDIT_ACTIONS: Record<Action, string> = {
+  BOOTSTRAP: 'registry.bootstrap',
+  PUBLISH: 'registry.publishSubgraph',
+  REMOVE: 'registry.removeSubgraph',
+  ROLLBACK: 'registry.rollback',
+};
 
 export interface SubgraphVersionRow {
   id: number;
@@ -80,19 +89,22 @@ export class RegistryStore {
 
   /**
    * Appends a supergraph version made of `members`, reusing stored subgraph versions whose name,
-   * URL and SDL are unchanged. Fails with StaleVersion if `expected` is no longer the latest.
+   * URL and SDL are unchanged, and its audit entry (SDL by their SHA-256), in one transaction.
+   * Fails with StaleVersion if `expected` is no longer the latest. Without `actor` the change is
+   * attributed to the registry itself (its bootstrap).
    */
   async append(
     expected: number,
     members: readonly Member[],
     supergraphSdl: string,
-    meta: { action: Action; subgraph: string | null; rollbackOf?: number | null; forced: boolean; by: string },
+    meta: { action: Action; subgraph: string | null; rollbackOf?: number | null; forced: boolean; by: string; actor?: AuditActor },
   ): Promise<SupergraphVersionRow> {
     return this.db.transaction(async (trx) => {
       const latest = Number((await trx('supergraph_versions').max({ v: 'version' }).first())?.v ?? 0);
       if (latest !== expected) throw new StaleVersion(`the registry moved from version ${expected} to ${latest} meanwhile`);
       const now = new Date().toISOString();
       const ids: Record<string, number> = {};
+      const added: { id: number; name: string; url: string; sdlSha256: string }[] = [];
       for (const m of members) {
         const hash = sha256(m.sdl);
         const same = await trx<SubgraphVersionRow>('subgraph_versions').where({ name: m.name, url: m.url, sdl_hash: hash }).orderBy('id', 'desc').first();
@@ -102,6 +114,7 @@ export class RegistryStore {
         }
         const [id] = await trx('subgraph_versions').insert({ name: m.name, url: m.url, sdl: m.sdl, sdl_hash: hash, published_by: meta.by, published_at: now });
         ids[m.name] = Number(id);
+        added.push({ id: Number(id), name: m.name, url: m.url, sdlSha256: hash });
       }
       const row: SupergraphVersionRow = {
         version: latest + 1,
@@ -123,6 +136,22 @@ export class RegistryStore {
         if (e.code === 'ER_DUP_ENTRY' || /UNIQUE constraint failed/.test(e.message ?? '')) throw new StaleVersion(`version ${row.version} was taken meanwhile`);
         throw err;
       }
+      await appendAudit(trx, {
+        actor: meta.actor ?? systemActor('registry'),
+        action: AUDIT_ACTIONS[meta.action],
+        entityId: `supergraph/${row.version}`,
+        payload: {
+          version: row.version,
+          action: row.action,
+          subgraph: row.subgraph,
+          rollbackOf: row.rollback_of,
+          forced: Boolean(row.forced),
+          publishedBy: row.published_by,
+          supergraphSha256: row.supergraph_hash,
+          members: ids,
+          subgraphVersionsAdded: added,
+        },
+      });
       return row;
     });
   }

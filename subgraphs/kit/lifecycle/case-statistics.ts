@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { addDays, isIsoDate, today } from '../clock.js';
 import { badInput } from '../errors.js';
 import type { SubgraphContext } from '../subgraph-server.js';
-import { requireCaseReader } from './access.js';
+import { requireRule } from '../policy.js';
 
 /** SDL of `<Prefix>Query.caseStatistics`: objections and repairs of a period (跟踪问效). */
 export function caseStatisticsSdl(typePrefix: string): string {
@@ -56,7 +56,7 @@ export function caseStatisticsResolvers(name: string, typePrefix: string): Graph
     [`${typePrefix}Query`]: {
       caseStatistics: async (_root: unknown, args: { from: string; to: string }, ctx: SubgraphContext<unknown>) => {
         // Counts only, no personal data: analysts may read them too (跟踪问效).
-        if (ctx.caller?.role !== 'ANALYST') requireCaseReader(ctx.caller, name);
+        requireRule(ctx.caller, 'DepartmentQuery.caseStatistics', {}, name);
         for (const [field, value] of [['from', args.from], ['to', args.to]] as const) {
           if (!isIsoDate(value)) throw badInput(`${field} ${JSON.stringify(value)} is not valid: expected a calendar date YYYY-MM-DD`);
         }

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import type { Caller } from '../caller.js';
 import type { CreditRecord } from '../credit-records.js';
-import { badInput, forbidden } from '../errors.js';
+import { badInput } from '../errors.js';
 import type { RecordEventKind } from './versions.js';
 
 /** A row of the `record_events` outbox. */
@@ -23,15 +22,6 @@ export interface RecordEvent {
 }
 
 export const MAX_EVENTS_LIMIT = 1000;
-
-/** Reading the outbox: the credit office only, whose push relay copies it into the platform's feed. */
-export function requireRelay(caller: Caller | null, department: string): Caller {
-  if (caller?.role === 'CREDIT_OFFICE') return caller;
-  throw forbidden(
-    `record events of ${department}: only the credit office (its push relay) reads the outbox; subscribe to the platform's push feed instead`,
-    { rule: `${department}.events` },
-  );
-}
 
 /** Checks the arguments of `events` and names the bad one. */
 export function checkEventsArgs(after: number, limit: number | null | undefined): { after: number; limit: number } {

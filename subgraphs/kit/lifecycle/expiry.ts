@@ -2,10 +2,15 @@ import type { Knex } from 'knex';
 import { today } from '../clock.js';
 import type { CreditRecordRow } from '../credit-records.js';
 import { createLogger } from '../logger.js';
+import { appendAudit, systemActor } from '../audit.js';
+import { recordEntry } from './audit-entries.js';
 import { currentVersion, writeVersion } from './versions.js';
 
 /** Records expired per transaction; a batch that meets a concurrent change is redone one by one. */
 const BATCH = 100;
+
+/** The audit chain attributes expiries to the sweeper itself. */
+const SWEEPER = systemActor('expiry-sweeper');
 
 function candidates(db: Knex, asOf: string, limit: number, after: number): Promise<CreditRecordRow[]> {
   return db<CreditRecordRow>('credit_records')
@@ -21,7 +26,8 @@ function candidates(db: Knex, asOf: string, limit: number, after: number): Promi
 async function expireOne(trx: Knex.Transaction, department: string, id: string, asOf: string): Promise<boolean> {
   const current = await currentVersion(trx, id);
   if (!current || current.status !== 'ACTIVE' || current.valid_until === null || current.valid_until >= asOf) return false;
-  await writeVersion(trx, department, current, { ...current, status: 'EXPIRED' }, 'EXPIRED');
+  const written = await writeVersion(trx, department, current, { ...current, status: 'EXPIRED' }, 'EXPIRED');
+  await appendAudit(trx, recordEntry(department, 'expireRecord', SWEEPER, written, { asOf }));
   return true;
 }
 

@@ -6,6 +6,8 @@ import { badInput, notFound } from '../errors.js';
 import { requireText } from '../input-checks.js';
 import { correctRecord, type CorrectInput } from './publish.js';
 import type { CategoryDefinition } from '../categories.js';
+import { appendAudit, type AuditActor } from '../audit.js';
+import { directActor, lifecycleEntry, versionRef } from './audit-entries.js';
 import { currentVersion, writeVersion } from './versions.js';
 
 /** Days the owning department has to verify an objection (湘政发〔2017〕5号 二(四)6). */
@@ -53,6 +55,7 @@ export async function fileObjection(
   department: string,
   filedBy: string,
   input: { recordId: string; reason: string; idempotencyKey?: string | null },
+  actor: AuditActor = directActor(department),
 ): Promise<ObjectionRow> {
   const reason = requireText('reason', input.reason);
   const key = input.idempotencyKey ? `${filedBy}:${input.idempotencyKey}` : null;
@@ -81,7 +84,8 @@ export async function fileObjection(
       idempotency_key: key,
     };
     await trx('objections').insert(row);
-    await writeVersion(trx, department, record, { ...record, status: 'IN_OBJECTION' }, 'OBJECTED');
+    const written = await writeVersion(trx, department, record, { ...record, status: 'IN_OBJECTION' }, 'OBJECTED');
+    await appendAudit(trx, lifecycleEntry(department, 'fileObjection', actor, row.id, { objection: row, record: versionRef(written) }));
     return row;
   });
 }
@@ -96,6 +100,7 @@ export async function resolveObjection(
   categories: readonly CategoryDefinition[],
   resolvedBy: string,
   input: { objectionId: string; outcome: Exclude<ObjectionStatus, 'PENDING'>; note: string; correction?: CorrectInput | null },
+  actor: AuditActor = directActor(department),
 ): Promise<ObjectionRow> {
   const note = requireText('note', input.note);
   if (input.outcome === 'CORRECTED' && !input.correction) throw badInput('outcome CORRECTED needs correction: the fields to change');
@@ -107,7 +112,8 @@ export async function resolveObjection(
     throw badInput(`objection ${objection.id} was resolved already as ${objection.status}`);
   }
   // One transaction: the resolution, the record back to ACTIVE (or REVOKED), and the correction,
-  // if any, as the version after that (a savepoint inside this transaction).
+  // if any, as the version after that (a savepoint inside this transaction, with its own entry
+  // in the audit chain).
   await db.transaction(async (trx) => {
     const record = (await currentVersion(trx, objection.record_id)) as CreditRecordRow;
     const resolvedAt = new Date().toISOString();
@@ -115,12 +121,22 @@ export async function resolveObjection(
       .where({ id: objection.id, status: 'PENDING' })
       .update({ status: input.outcome, resolved_at: resolvedAt, resolved_by: resolvedBy, resolution_note: note });
     if (claimed !== 1) throw badInput(`objection ${objection.id} was resolved concurrently`);
-    if (input.outcome === 'REVOKED') {
-      await writeVersion(trx, department, record, { ...record, status: 'REVOKED' }, 'REVOKED');
-    } else {
-      await writeVersion(trx, department, record, { ...record, status: 'ACTIVE' }, 'OBJECTION_UPHELD');
-      if (input.outcome === 'CORRECTED') await correctRecord(trx, department, categories, objection.record_id, input.correction!);
-    }
+    const written =
+      input.outcome === 'REVOKED'
+        ? await writeVersion(trx, department, record, { ...record, status: 'REVOKED' }, 'REVOKED')
+        : await writeVersion(trx, department, record, { ...record, status: 'ACTIVE' }, 'OBJECTION_UPHELD');
+    await appendAudit(
+      trx,
+      lifecycleEntry(department, 'resolveObjection', actor, objection.id, {
+        objectionId: objection.id,
+        outcome: input.outcome,
+        note,
+        resolvedAt,
+        resolvedBy,
+        record: versionRef(written),
+      }),
+    );
+    if (input.outcome === 'CORRECTED') await correctRecord(trx, department, categories, objection.record_id, input.correction!, actor);
   });
   return (await db<ObjectionRow>('objections').where({ id: objection.id }).first())!;
 }

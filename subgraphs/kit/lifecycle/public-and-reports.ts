@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
+import { actorOf, appendAudit, sha256Hex } from '../audit.js';
 import { today } from '../clock.js';
 import type { CreditRecordRow } from '../credit-records.js';
-import { badInput, forbidden } from '../errors.js';
+import { badInput } from '../errors.js';
+import { requireRule } from '../policy.js';
 import { checkLimit, requireText } from '../input-checks.js';
 import { checkSubjectId, maskSubjectId } from '../identifiers.js';
 import type { SubgraphContext } from '../subgraph-server.js';
+import { lifecycleEntry } from './audit-entries.js';
 import { reportSealerFromEnv, type Sealer } from './sealing.js';
 
 /**
@@ -116,6 +119,9 @@ interface ReportRow {
 
 
 
+/** How record category codes look (the `<Prefix>Category` enums). */
+const CATEGORY_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
 export function publicResolvers(name: string, typePrefix: string): GraphQLResolverMap<SubgraphContext<unknown>> {
   let sealer: Sealer | undefined;
   const seal = () => (sealer ??= reportSealerFromEnv());
@@ -135,7 +141,10 @@ export function publicResolvers(name: string, typePrefix: string): GraphQLResolv
           .where({ list_type: args.listType, status: 'ACTIVE' })
           .where('decided_on', '<=', day)
           .andWhere((w) => w.whereNull('valid_until').orWhere('valid_until', '>=', day));
-        if (args.category) q.where('category', args.category);
+        if (args.category) {
+          if (!CATEGORY_CODE.test(args.category)) throw badInput(`category ${JSON.stringify(args.category)} is not a category code: expected upper-case letters, digits and _ (see the ${typePrefix}Category enum)`);
+          q.where('category', args.category);
+        }
         const rows = await q.orderBy([{ column: 'decided_on', order: 'desc' }, { column: 'row_id', order: 'desc' }]).limit(checkLimit(args.limit)).offset(offset);
         return rows.map((r) => ({
           department: name,
@@ -148,9 +157,7 @@ export function publicResolvers(name: string, typePrefix: string): GraphQLResolv
         }));
       },
       reports: async (_root: unknown, args: { status?: string | null; limit?: number | null }, ctx: SubgraphContext<unknown>) => {
-        if (ctx.caller?.role !== 'DEPARTMENT' || ctx.caller.department !== name) {
-          throw forbidden(`reports to ${name} are visible only to the ${name} department`, { rule: `${name}.reports` });
-        }
+        requireRule(ctx.caller, 'DepartmentQuery.reports', {}, name);
         const q = ctx.db<ReportRow>('reports');
         if (args.status) q.where('status', args.status);
         const rows = await q.orderBy('submitted_at').limit(checkLimit(args.limit));
@@ -177,7 +184,13 @@ export function publicResolvers(name: string, typePrefix: string): GraphQLResolv
           submitted_at: new Date().toISOString(),
           status: 'RECEIVED',
         };
-        await ctx.db('reports').insert(row);
+        // The audit entry carries the SHA-256 of the sealed reporter, never the reporter: it ties
+        // the entry to the stored row without revealing who reported (the IV makes it unguessable).
+        const { reporter_sealed: sealed, ...open } = row;
+        await ctx.db.transaction(async (trx) => {
+          await trx('reports').insert(row);
+          await appendAudit(trx, lifecycleEntry(name, 'submitReport', actorOf(ctx.caller), row.id, { report: { ...open, reporter_sealed_sha256: sha256Hex(sealed) } }));
+        });
         return { id: row.id, submittedAt: row.submitted_at };
       },
     },

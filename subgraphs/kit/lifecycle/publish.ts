@@ -7,6 +7,8 @@ import type { CreditRecordRow } from '../credit-records.js';
 import { badInput, ErrorCode, notFound } from '../errors.js';
 import { requireText } from '../input-checks.js';
 import { checkSubjectId } from '../identifiers.js';
+import { appendAudit, type AuditActor } from '../audit.js';
+import { directActor, recordEntry } from './audit-entries.js';
 import { contentOf, currentVersion, writeVersion } from './versions.js';
 
 export interface PublishInput {
@@ -52,9 +54,16 @@ function isUniqueViolation(err: unknown): boolean {
 
 /**
  * Publishes a record (发起). Publishing the same decision number for the same subject again
- * returns the record already published; with different content it is a conflict.
+ * returns the record already published, and records nothing new in the audit chain; with
+ * different content it is a conflict.
  */
-export async function publishRecord(db: Knex, department: string, categories: readonly CategoryDefinition[], input: PublishInput): Promise<CreditRecordRow> {
+export async function publishRecord(
+  db: Knex,
+  department: string,
+  categories: readonly CategoryDefinition[],
+  input: PublishInput,
+  actor: AuditActor = directActor(department),
+): Promise<CreditRecordRow> {
   const subject = checkSubjectId(input.subjectId);
   if (!subject.valid) throw badInput(`subjectId ${JSON.stringify(input.subjectId)} is not valid: ${subject.reason}`);
   const cat = category(categories, department, input.category);
@@ -87,7 +96,11 @@ export async function publishRecord(db: Knex, department: string, categories: re
   const before = await existing();
   if (before) return before;
   try {
-    return await db.transaction((trx) => writeVersion(trx, department, null, row, 'PUBLISHED'));
+    return await db.transaction(async (trx) => {
+      const written = await writeVersion(trx, department, null, row, 'PUBLISHED');
+      await appendAudit(trx, recordEntry(department, 'publishRecord', actor, written));
+      return written;
+    });
   } catch (err) {
     // Two identical publications at once: the second finds the first.
     if (isUniqueViolation(err)) {
@@ -105,7 +118,14 @@ async function currentOrNotFound(db: Knex, department: string, id: string): Prom
 }
 
 /** Corrects a record: a new version with the given fields changed. An identical correction changes nothing. */
-export async function correctRecord(db: Knex, department: string, categories: readonly CategoryDefinition[], id: string, input: CorrectInput): Promise<CreditRecordRow> {
+export async function correctRecord(
+  db: Knex,
+  department: string,
+  categories: readonly CategoryDefinition[],
+  id: string,
+  input: CorrectInput,
+  actor: AuditActor = directActor(department),
+): Promise<CreditRecordRow> {
   return db.transaction(async (trx) => {
     const current = await currentOrNotFound(trx, department, id);
     if (current.status === 'REVOKED') throw badInput(`record ${id} is REVOKED: a revoked record is not corrected; publish a new decision instead`);
@@ -122,16 +142,20 @@ export async function correctRecord(db: Knex, department: string, categories: re
     };
     checkPeriod(next.decided_on, next.valid_until);
     if (contentOf(next) === contentOf(current)) return current;
-    return writeVersion(trx, department, current, next, 'CORRECTED');
+    const written = await writeVersion(trx, department, current, next, 'CORRECTED');
+    await appendAudit(trx, recordEntry(department, 'correctRecord', actor, written));
+    return written;
   });
 }
 
 /** Revokes a record: a new version with status REVOKED. Revoking it again changes nothing. */
-export async function revokeRecord(db: Knex, department: string, id: string, reason: string): Promise<CreditRecordRow> {
+export async function revokeRecord(db: Knex, department: string, id: string, reason: string, actor: AuditActor = directActor(department)): Promise<CreditRecordRow> {
   const why = requireText('reason', reason, MAX_SUMMARY);
   return db.transaction(async (trx) => {
     const current = await currentOrNotFound(trx, department, id);
     if (current.status === 'REVOKED') return current;
-    return writeVersion(trx, department, current, { ...current, status: 'REVOKED', summary: `${current.summary}（撤销：${why}）` }, 'REVOKED');
+    const written = await writeVersion(trx, department, current, { ...current, status: 'REVOKED', summary: `${current.summary}（撤销：${why}）` }, 'REVOKED');
+    await appendAudit(trx, recordEntry(department, 'revokeRecord', actor, written, { reason: why }));
+    return written;
   });
 }

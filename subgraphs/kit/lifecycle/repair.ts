@@ -6,6 +6,8 @@ import type { CreditRecordRow, ListType } from '../credit-records.js';
 import { envInt } from '../env.js';
 import { badInput, notFound } from '../errors.js';
 import { requireText } from '../input-checks.js';
+import { appendAudit, type AuditActor } from '../audit.js';
+import { directActor, lifecycleEntry, versionRef } from './audit-entries.js';
 import { currentVersion, writeVersion } from './versions.js';
 
 export type Severity = 'MINOR' | 'ORDINARY' | 'SERIOUS';
@@ -74,6 +76,7 @@ export async function applyForRepair(
   department: string,
   appliedBy: string,
   input: { recordId: string; statement: string; idempotencyKey?: string | null },
+  actor: AuditActor = directActor(department),
 ): Promise<RepairRow> {
   const statement = requireText('statement', input.statement);
   const key = input.idempotencyKey ? `${appliedBy}:${input.idempotencyKey}` : null;
@@ -102,6 +105,7 @@ export async function applyForRepair(
       idempotency_key: key,
     };
     await trx('repair_applications').insert(row);
+    await appendAudit(trx, lifecycleEntry(department, 'applyForRepair', actor, row.id, { application: row }));
     return row;
   });
 }
@@ -117,6 +121,7 @@ export async function decideRepair(
   policy: RepairPolicy,
   decidedBy: string,
   input: { applicationId: string; approve: boolean; note: string },
+  actor: AuditActor = directActor(department),
 ): Promise<RepairRow> {
   const note = requireText('note', input.note);
   return db.transaction(async (trx) => {
@@ -134,10 +139,21 @@ export async function decideRepair(
         throw badInput(`repair of record ${record.id} is possible from ${earliest}: its minimum publicity period has not ended`, { earliestRepairOn: earliest });
       }
       if (record.status !== 'ACTIVE') throw badInput(`record ${record.id} is ${record.status}: only an ACTIVE record can be repaired`);
-      await writeVersion(trx, department, record, { ...record, status: 'REPAIRED' }, 'REPAIRED');
     }
+    const written = input.approve ? await writeVersion(trx, department, record, { ...record, status: 'REPAIRED' }, 'REPAIRED') : null;
     const decidedAt = new Date().toISOString();
     await trx('repair_applications').where({ id: app.id }).update({ status: outcome, decided_at: decidedAt, decided_by: decidedBy, decision_note: note });
+    await appendAudit(
+      trx,
+      lifecycleEntry(department, 'decideRepair', actor, app.id, {
+        applicationId: app.id,
+        outcome,
+        note,
+        decidedAt,
+        decidedBy,
+        record: versionRef(written ?? record),
+      }),
+    );
     return { ...app, status: outcome, decided_at: decidedAt, decided_by: decidedBy, decision_note: note };
   });
 }

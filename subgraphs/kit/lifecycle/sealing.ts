@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { ConfigError, envOptional } from '../env.js';
+import { ConfigError, envSecret } from '../env.js';
 
 /** Encrypts small secrets at rest (AES-256-GCM); the stored form is `iv.tag.ciphertext` in base64. */
 export class Sealer {
@@ -29,7 +29,7 @@ export class Sealer {
 
 /** The key for reporters' identities: REPORT_ENCRYPTION_KEY, or a demo key outside production. */
 export function reportSealerFromEnv(env: NodeJS.ProcessEnv = process.env): Sealer {
-  const secret = envOptional('REPORT_ENCRYPTION_KEY', env);
+  const secret = envSecret('REPORT_ENCRYPTION_KEY', env);
   if (secret) return Sealer.fromSecret(secret);
   if (env.NODE_ENV === 'production') throw new ConfigError('REPORT_ENCRYPTION_KEY is not set: it is required in production (64 hex characters)');
   return Sealer.fromSecret('demo-only report key: set REPORT_ENCRYPTION_KEY in production');

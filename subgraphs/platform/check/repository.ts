@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { appendAudit, sha256Hex, type AuditActor, type AuditEntry } from '../../kit/audit.js';
 import type { SubjectKind } from '../../kit/identifiers.js';
+import { insertMany } from '../../kit/insert-many.js';
 import type { Matter } from '../measures/types.js';
 import type { AppliedMeasure, Evaluation, Verdict } from './evaluate.js';
 
@@ -22,7 +24,14 @@ export interface StoredCheck {
   recordRefs: string[];
 }
 
-interface CheckRow {
+/** A check to store, with who made it. */
+export interface AuditedCheck {
+  check: StoredCheck;
+  actor: AuditActor;
+}
+
+/** A row of `checks`. */
+export interface CheckRow {
   check_id: string;
   client_id: string;
   matter: string;
@@ -77,26 +86,43 @@ function fromRow(row: CheckRow): StoredCheck {
   };
 }
 
-const COLUMNS: readonly (keyof CheckRow)[] = [
+export const CHECK_COLUMNS: readonly (keyof CheckRow)[] = [
   'check_id', 'client_id', 'matter', 'case_ref', 'subject_id', 'subject_kind', 'verdict', 'subject_known',
   'missing_sources', 'answer', 'evidence_refs', 'measure_refs', 'checked_at',
 ];
 
+/** The audit action of a stored check. */
+export const CHECK_ACTION = 'platform.creditCheck';
+
+/**
+ * SHA-256 of a stored check row, as its audit entry records it: the JSON array of the columns
+ * above in that order, `subject_known` as a boolean whichever way the engine returns it.
+ */
+export function checkRowSha256(row: CheckRow): string {
+  return sha256Hex(JSON.stringify(CHECK_COLUMNS.map((c) => (c === 'subject_known' ? Boolean(Number(row[c])) : row[c]))));
+}
+
+function auditEntryOf(check: StoredCheck, row: CheckRow, actor: AuditActor): AuditEntry {
+  return {
+    actor,
+    action: CHECK_ACTION,
+    entityId: check.checkId,
+    payload: { checkId: check.checkId, subjectId: check.subjectId, matter: check.matter, caseRef: check.caseRef, verdict: check.verdict, rowSha256: checkRowSha256(row) },
+  };
+}
+
 /**
  * Stores many checks with one statement, so a batch costs the same number of statements as one
- * check. SQLite caps a multi-row VALUES insert at 500 rows, so there the rows travel as one JSON
- * parameter unpacked by `json_each`.
+ * check, and appends their audit entries, one per check, with one more multi-row insert in the
+ * same transaction.
  */
-export async function storeChecks(db: Knex, checks: readonly StoredCheck[]): Promise<void> {
+export async function storeChecks(db: Knex, checks: readonly AuditedCheck[]): Promise<void> {
   if (checks.length === 0) return;
-  const rows = checks.map(toRow);
-  if (db.client.config.client !== 'better-sqlite3') {
-    await db('checks').insert(rows);
-    return;
-  }
-  const payload = rows.map((r) => COLUMNS.map((c) => (c === 'subject_known' ? (r[c] ? 1 : 0) : r[c])));
-  const select = COLUMNS.map((_column, i) => `json_extract(value, '$[${i}]')`).join(', ');
-  await db.raw(`insert into checks (${COLUMNS.join(', ')}) select ${select} from json_each(?)`, [JSON.stringify(payload)]);
+  const rows = checks.map((c) => toRow(c.check));
+  await db.transaction(async (trx) => {
+    await insertMany(trx, 'checks', CHECK_COLUMNS, rows);
+    await appendAudit(trx, checks.map((c, i) => auditEntryOf(c.check, rows[i]!, c.actor)));
+  });
 }
 
 export async function findChecks(db: Knex, checkIds: readonly string[]): Promise<StoredCheck[]> {

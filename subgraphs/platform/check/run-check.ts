@@ -8,14 +8,23 @@ import type { StoredCheck } from './repository.js';
 import { representationsOf, sourcesOf } from './sources.js';
 
 const MAX_CASE_REF = 128;
+/**
+ * What case numbers are made of: letters (Chinese included), digits, spaces and the punctuation of
+ * case numbers such as `(2026)湘0102行审第123号` or `ZFCG-2026/0001`. Quotes, semicolons, angle
+ * brackets and the like never occur in one, so a string with them is refused rather than stored.
+ */
+const CASE_REF_CHARS = /^[\p{L}\p{N} _\-/.:#()（）〔〕［］【】〈〉《》]+$/u;
 
-/** A case reference must name the approval case: not empty, at most 128 characters, no control characters. */
+/** A case reference must name the approval case: not empty, at most 128 characters, case-number characters only. */
 export function checkCaseRef(caseRef: string): string {
   const trimmed = typeof caseRef === 'string' ? caseRef.trim() : '';
   if (trimmed === '') throw badInput('caseRef is empty: expected the approval case number the check is made for');
   if (trimmed.length > MAX_CASE_REF) throw badInput(`caseRef is ${trimmed.length} characters long: expected at most ${MAX_CASE_REF}`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw badInput(`caseRef ${JSON.stringify(trimmed)} contains control characters: expected printable text`);
+  if (!CASE_REF_CHARS.test(trimmed)) {
+    throw badInput(`caseRef ${JSON.stringify(trimmed)} is not a case number: expected letters, digits, spaces and - _ / . : # ( ) 〔 〕 【 】`);
+  }
   return trimmed;
 }
 

@@ -1,5 +1,5 @@
-import { requireRole } from '../access.js';
 import type { StoredCheck } from '../check/repository.js';
+import { requireRule } from '../../kit/policy.js';
 import { readSdl, type PlatformContext, type PlatformModule } from '../module.js';
 import { feedbackTable } from './migrations/20261127001300_feedback.js';
 import { reportFeedback, type FeedbackItem } from './report.js';
@@ -16,7 +16,7 @@ export const feedbackModule: PlatformModule = {
     },
     PlatformMutation: {
       reportFeedback: async (_root: unknown, args: { checkId: string; items: FeedbackItem[] }, ctx: PlatformContext) => {
-        const caller = requireRole(ctx.caller, ['APPROVAL_SYSTEM', 'ANALYST', 'CREDIT_OFFICE', 'DEPARTMENT'], 'execution feedback');
+        const caller = requireRule(ctx.caller, 'PlatformMutation.reportFeedback');
         const check = await ctx.loaders.checks.load(args.checkId);
         return (await reportFeedback(ctx.db, caller, check, args.checkId, args.items)).map(toFeedback);
       },

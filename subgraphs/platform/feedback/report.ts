@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Knex } from 'knex';
+import { actorOf, appendAudit } from '../../kit/audit.js';
 import { lockForWrite } from '../../kit/database.js';
 import type { Caller } from '../../kit/caller.js';
 import { badInput, ErrorCode, forbidden, notFound } from '../../kit/errors.js';
@@ -51,7 +52,11 @@ export async function reportFeedback(db: Knex, caller: Caller, check: StoredChec
         throw new GraphQLError(`measure ${row.measure_code} of check ${checkId} was reported already as ${before.outcome}`, { extensions: { code: ErrorCode.Conflict } });
       }
     }
-    if (fresh.length > 0) await trx('feedback').insert(fresh);
+    // Identical repeats insert nothing, and so record nothing in the audit chain.
+    if (fresh.length > 0) {
+      await trx('feedback').insert(fresh);
+      await appendAudit(trx, { actor: actorOf(caller), action: 'platform.reportFeedback', entityId: checkId, payload: { checkId, items: fresh } });
+    }
     return result;
   });
 }

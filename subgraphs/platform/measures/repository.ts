@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { appendAudit, systemActor, type AuditActor } from '../../kit/audit.js';
 import { lockForWrite } from '../../kit/database.js';
 import type { MeasureContent, MeasureVersion } from './types.js';
 
@@ -83,14 +84,18 @@ export class MeasureConflict extends Error {
   override name = 'MeasureConflict';
 }
 
+/** Who a catalogue change is attributed to when the caller passes no actor: a direct call, e.g. from a tool. */
+const DIRECT = systemActor('platform');
+
 /** Adds version 1 of a new measure; a code that exists is a conflict. */
-export async function addMeasure(db: Knex, code: string, content: MeasureContent, by: string, note: string): Promise<MeasureVersion> {
+export async function addMeasure(db: Knex, code: string, content: MeasureContent, by: string, note: string, actor: AuditActor = DIRECT): Promise<MeasureVersion> {
   return db.transaction(async (trx) => {
     await lockForWrite(trx, 'measures');
     const existing = await trx<MeasureRow>('measures').where('code', code).first();
     if (existing) throw new MeasureConflict(`measure ${code} exists already (version ${existing.version}); use changeMeasure to change it`);
     const row = toRow(code, 1, content, false, new Date().toISOString(), by, note);
     await trx('measures').insert(row);
+    await appendAudit(trx, { actor, action: 'platform.addMeasure', entityId: code, payload: { measure: row } });
     return fromRow(row);
   });
 }
@@ -103,7 +108,9 @@ function sameContent(a: MeasureVersion, b: MeasureContent): boolean {
 
 /**
  * Closes the current version and starts a new one. Returns null when the code is unknown. A
- * change identical to the current version (a retried request) makes no new version.
+ * change identical to the current version (a retried request) makes no new version and no audit
+ * entry; a new version is recorded as `platform.retireMeasure` when it retires the measure, else
+ * as `platform.changeMeasure`.
  */
 export async function newMeasureVersion(
   db: Knex,
@@ -111,6 +118,7 @@ export async function newMeasureVersion(
   change: (current: MeasureVersion) => { content: MeasureContent; retired: boolean },
   by: string,
   note: string,
+  actor: AuditActor = DIRECT,
 ): Promise<MeasureVersion | null> {
   return db.transaction(async (trx) => {
     await lockForWrite(trx, 'measures');
@@ -127,6 +135,8 @@ export async function newMeasureVersion(
     if (closed !== 1) throw new MeasureConflict(`measure ${code} was changed concurrently; retry`);
     const nextRow = toRow(code, current.version + 1, next.content, next.retired, at, by, note);
     await trx('measures').insert(nextRow);
+    const action = next.retired && !current.retired ? 'platform.retireMeasure' : 'platform.changeMeasure';
+    await appendAudit(trx, { actor, action, entityId: code, payload: { measure: nextRow, previousVersion: current.version } });
     return fromRow(nextRow);
   });
 }

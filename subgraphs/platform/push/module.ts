@@ -1,8 +1,9 @@
-import type { Caller, Role } from '../../kit/caller.js';
+import { actorOf } from '../../kit/audit.js';
+import { requireRule } from '../../kit/policy.js';
+import type { Caller } from '../../kit/caller.js';
 import type { ListType } from '../../kit/credit-records.js';
 import { badInput, forbidden, notFound } from '../../kit/errors.js';
 import { DEPARTMENTS } from '../../services.js';
-import { requireRole } from '../access.js';
 import { readSdl, type PlatformContext, type PlatformModule } from '../module.js';
 import { pushTables } from './migrations/20261127001700_push.js';
 import {
@@ -20,7 +21,6 @@ import {
 } from './repository.js';
 
 /** Who may subscribe: implementing departments, approval systems, and the credit office. */
-const SUBSCRIBERS: readonly Role[] = ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'];
 const MAX_LIST = 100;
 const MAX_SUBSCRIPTIONS_PER_CLIENT = 100;
 const MAX_FEED_LIMIT = 1000;
@@ -95,7 +95,7 @@ function toSubscription(row: SubscriptionRow, secret: string | null = null) {
 
 /** One of the caller's own subscriptions: nobody else reads or acknowledges it, not even the credit office. */
 async function ownSubscription(ctx: PlatformContext, id: string, action: string): Promise<{ caller: Caller; sub: SubscriptionRow }> {
-  const caller = requireRole(ctx.caller, SUBSCRIBERS, 'push subscriptions');
+  const caller = requireRule(ctx.caller, 'PlatformMutation.subscribe');
   const sub = await findSubscription(ctx.db, id);
   if (!sub) throw notFound(`no push subscription ${JSON.stringify(id)}`);
   if (sub.client_id !== caller.clientId) {
@@ -116,7 +116,7 @@ export const pushModule: PlatformModule = {
   resolvers: {
     PlatformQuery: {
       subscriptions: async (_root: unknown, _args: unknown, ctx: PlatformContext) => {
-        const caller = requireRole(ctx.caller, SUBSCRIBERS, 'push subscriptions');
+        const caller = requireRule(ctx.caller, 'PlatformMutation.subscribe');
         return (await subscriptionsOf(ctx.db, caller.clientId)).map((row) => toSubscription(row));
       },
       feed: async (_root: unknown, args: { subscriptionId: string; limit?: number | null }, ctx: PlatformContext) => {
@@ -131,22 +131,22 @@ export const pushModule: PlatformModule = {
     },
     PlatformMutation: {
       subscribe: async (_root: unknown, args: { input: SubscribeInput }, ctx: PlatformContext) => {
-        const caller = requireRole(ctx.caller, SUBSCRIBERS, 'push subscriptions');
+        const caller = requireRule(ctx.caller, 'PlatformMutation.subscribe');
         const filter = checkFilter(args.input);
         const webhookUrl = checkWebhookUrl(args.input.webhookUrl);
         if ((await subscriptionsOf(ctx.db, caller.clientId)).length >= MAX_SUBSCRIPTIONS_PER_CLIENT) {
           throw badInput(`client ${caller.clientId} has ${MAX_SUBSCRIPTIONS_PER_CLIENT} active subscriptions already: unsubscribe one first`);
         }
-        const row = await createSubscription(ctx.db, caller.clientId, filter, webhookUrl, args.input.fromBeginning ?? false);
+        const row = await createSubscription(ctx.db, caller.clientId, filter, webhookUrl, args.input.fromBeginning ?? false, actorOf(caller));
         return toSubscription(row, row.secret);
       },
       unsubscribe: async (_root: unknown, args: { subscriptionId: string }, ctx: PlatformContext) => {
-        const { sub } = await ownSubscription(ctx, args.subscriptionId, 'end it');
-        await cancelSubscription(ctx.db, sub.id);
+        const { caller, sub } = await ownSubscription(ctx, args.subscriptionId, 'end it');
+        await cancelSubscription(ctx.db, sub.id, actorOf(caller));
         return toSubscription((await findSubscription(ctx.db, sub.id))!);
       },
       acknowledge: async (_root: unknown, args: { subscriptionId: string; upToSeq: number }, ctx: PlatformContext) => {
-        const { sub } = await ownSubscription(ctx, args.subscriptionId, 'acknowledge it');
+        const { caller, sub } = await ownSubscription(ctx, args.subscriptionId, 'acknowledge it');
         activeOnly(sub);
         if (!Number.isInteger(args.upToSeq) || args.upToSeq < 0) throw badInput(`upToSeq ${args.upToSeq} is not valid: expected a seq from a page`);
         if (args.upToSeq > sub.delivered_seq) {
@@ -154,7 +154,7 @@ export const pushModule: PlatformModule = {
             `upToSeq ${args.upToSeq} is beyond what was handed out to subscription ${sub.id} (up to ${sub.delivered_seq}): acknowledge the cursor of a page you read`,
           );
         }
-        await acknowledgeUpTo(ctx.db, sub.id, args.upToSeq);
+        await acknowledgeUpTo(ctx.db, sub.id, args.upToSeq, actorOf(caller));
         return toSubscription((await findSubscription(ctx.db, sub.id))!);
       },
     },

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { migrate, openDatabase, type DatabaseConfig } from '../../kit/database.js';
-import { ConfigError, envInt, envOptional, envString } from '../../kit/env.js';
+import { ConfigError, envInt, envOptional, envSecretOrDemo, envString } from '../../kit/env.js';
 import { createLogger } from '../../kit/logger.js';
 import { DEPARTMENTS, GATEWAY_PORT } from '../../services.js';
 import { platform } from '../server.js';
@@ -69,7 +69,7 @@ export function relayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayC
   if (retryMaxMs < retryBaseMs) throw new ConfigError(`RELAY_RETRY_MAX_MS=${retryMaxMs} is below RELAY_RETRY_BASE_MS=${retryBaseMs}`);
   return {
     gatewayUrl,
-    key: envString('RELAY_KEY', 'demo-platform-key', env),
+    key: envSecretOrDemo('RELAY_KEY', 'demo-platform-key', env),
     departments,
     pollMs: envInt('RELAY_POLL_MS', 1000, { min: 10, max: 3_600_000 }, env),
     eventsLimit: 500,

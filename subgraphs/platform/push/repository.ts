@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { appendAudit, sha256Hex, systemActor, type AuditActor } from '../../kit/audit.js';
 import type { CreditRecord, ListType } from '../../kit/credit-records.js';
 import type { RecordEventKind } from '../../kit/lifecycle/versions.js';
 
@@ -108,17 +109,26 @@ function atLeast(db: Knex, column: string, value: number): Knex.Raw {
   return db.raw('CASE WHEN ?? < ? THEN ? ELSE ?? END', [column, value, value, column]);
 }
 
-/** Records that entries up to `cursor` were handed out, so they may be acknowledged. Never moves back. */
+/** Who a subscription change is attributed to when the caller passes no actor: a direct call, e.g. from a tool. */
+const DIRECT = systemActor('platform');
+
+/**
+ * Records that entries up to `cursor` were handed out, so they may be acknowledged. Never moves
+ * back. Not in the audit chain: it follows from reading the feed, and the acknowledgement that
+ * matters is recorded.
+ */
 export async function markHandedOut(db: Knex, id: string, cursor: number): Promise<void> {
   await db('subscriptions').where({ id }).andWhere('delivered_seq', '<', cursor).update({ delivered_seq: cursor });
 }
 
+/** Creates a subscription and its audit entry, which carries the SHA-256 of the secret, never the secret. */
 export async function createSubscription(
   db: Knex,
   clientId: string,
   filter: PushFilter,
   webhookUrl: string | null,
   fromBeginning: boolean,
+  actor: AuditActor = DIRECT,
 ): Promise<SubscriptionRow> {
   // From now on: entries already in the feed count as acknowledged (a few relayed meanwhile may come too).
   const start = fromBeginning ? 0 : await feedHorizon(db);
@@ -138,7 +148,11 @@ export async function createSubscription(
     last_delivered_at: null,
     claimed_until: null,
   };
-  await db('subscriptions').insert(row);
+  const { secret, ...open } = row;
+  await db.transaction(async (trx) => {
+    await trx('subscriptions').insert(row);
+    await appendAudit(trx, { actor, action: 'platform.subscribe', entityId: row.id, payload: { subscription: { ...open, secret_sha256: sha256Hex(secret) } } });
+  });
   return row;
 }
 
@@ -151,16 +165,27 @@ export async function subscriptionsOf(db: Knex, clientId: string): Promise<Subsc
   return (await db<SubscriptionRow>('subscriptions').where({ client_id: clientId }).whereNull('cancelled_at').orderBy('created_at')).map(normalise);
 }
 
-export async function cancelSubscription(db: Knex, id: string): Promise<void> {
-  await db('subscriptions').where({ id }).whereNull('cancelled_at').update({ cancelled_at: new Date().toISOString() });
+/** Ends a subscription; ending it again changes nothing and records nothing. */
+export async function cancelSubscription(db: Knex, id: string, actor: AuditActor = DIRECT): Promise<void> {
+  await db.transaction(async (trx) => {
+    const cancelledAt = new Date().toISOString();
+    const changed = await trx('subscriptions').where({ id }).whereNull('cancelled_at').update({ cancelled_at: cancelledAt });
+    if (changed === 1) await appendAudit(trx, { actor, action: 'platform.unsubscribe', entityId: id, payload: { subscriptionId: id, cancelledAt } });
+  });
 }
 
-/** Moves the acknowledged position forward to `upToSeq`; a smaller one changes nothing. */
-export async function acknowledgeUpTo(db: Knex, id: string, upToSeq: number): Promise<void> {
-  await db('subscriptions').where({ id }).andWhere('acked_seq', '<', upToSeq).update({ acked_seq: upToSeq });
+/** Moves the acknowledged position forward to `upToSeq`; a smaller one changes nothing and records nothing. */
+export async function acknowledgeUpTo(db: Knex, id: string, upToSeq: number, actor: AuditActor = DIRECT): Promise<void> {
+  await db.transaction(async (trx) => {
+    const changed = await trx('subscriptions').where({ id }).andWhere('acked_seq', '<', upToSeq).update({ acked_seq: upToSeq });
+    if (changed === 1) await appendAudit(trx, { actor, action: 'platform.acknowledge', entityId: id, payload: { subscriptionId: id, ackedSeq: upToSeq } });
+  });
 }
 
 // ---- the relay's side ----
+// Nothing here goes into the audit chain: the feed is a copy of the departments' outboxes, whose
+// every change is chained in the department's own database, and the cursors, claims and delivery
+// positions are bookkeeping derived from that copy and from webhook answers.
 
 export async function relayCursor(db: Knex, department: string): Promise<number> {
   const row = await db('relay_cursors').where({ department }).first();

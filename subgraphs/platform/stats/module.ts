@@ -1,5 +1,5 @@
-import { requireRole } from '../access.js';
 import { readSdl, type PlatformContext, type PlatformModule } from '../module.js';
+import { requireRule } from '../../kit/policy.js';
 import { checkStatistics, type Grouping } from './aggregate.js';
 
 /** Tracking and assessment (跟踪问效) of checks and feedback. */
@@ -10,7 +10,7 @@ export const statsModule: PlatformModule = {
   resolvers: {
     PlatformQuery: {
       checkStatistics: (_root: unknown, args: { from: string; to: string; groupBy: Grouping }, ctx: PlatformContext) => {
-        requireRole(ctx.caller, ['ANALYST', 'CREDIT_OFFICE'], 'statistics');
+        requireRule(ctx.caller, 'PlatformQuery.checkStatistics');
         return checkStatistics(ctx.db, args.from, args.to, args.groupBy);
       },
     },

@@ -1,0 +1,39 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Caller } from './caller.js';
+import { maskIdentityNumbers, maskIdentityNumbersIn } from './identity-masking.js';
+import { policyError, refuseOperation, seesFullIdentity } from './policy.js';
+
+export interface PolicyPluginOptions {
+  /**
+   * Result keys whose values are never masked. A subgraph keeps entity keys (`id`) whole, since
+   * the gateway joins subgraphs on them; the gateway masks them in the answer it sends.
+   */
+  keepWhole?: ReadonlySet<string>;
+}
+
+/**
+ * Enforces the access policy (subgraphs/kit/policy.ts) before an operation executes, and masks
+ * resident identity numbers in the answer for roles that may not see them in full. Used by the
+ * gateway and by every subgraph, each over its own schema.
+ */
+export function accessPolicyPlugin<C extends { caller: Caller | null }>(options: PolicyPluginOptions = {}): ApolloServerPlugin<C> {
+  const keep = options.keepWhole ?? new Set<string>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+          const refusal = refuseOperation(schema, document, operationName ?? request.operationName, request.variables, contextValue.caller);
+          if (refusal) throw policyError(refusal);
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (seesFullIdentity(contextValue.caller) || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (result.data) maskIdentityNumbers(result.data, keep);
+          if (result.errors) {
+            result.errors = result.errors.map((e) => ({ ...e, message: maskIdentityNumbersIn(e.message) }));
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * The access policy: who may call what, in one table, enforced twice — by the gateway on the
+ * client's operation (against the composed API schema) and again by every subgraph on the
+ * operation the gateway sends it (against the subgraph's own schema). A subgraph therefore refuses
+ * what the gateway would refuse even when the gateway is bypassed or wrong.
+ *
+ * Rules are keyed by schema coordinate (`Type.field`). Department namespaces are registered at
+ * run time, so their fields are keyed generically: `DepartmentQuery.records` stands for
+ * `TaxQuery.records`, `EcologyQuery.records` and so on, and the rule learns which department the
+ * namespace belongs to. Every field of a namespace (the operations a client can call) must have a
+ * rule: a new operation without one is refused until the table says who may call it.
+ *
+ * Data-dependent checks (whose check or subscription it is, the owner of a record) stay in the
+ * resolvers, which know the data; they name their rule the same way.
+ */
+import {
+  getArgumentValues,
+  getNamedType,
+  getOperationAST,
+  GraphQLError,
+  isObjectType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Caller, Role } from './caller.js';
+import { ErrorCode } from './errors.js';
+
+/** What a rule can see of a call. */
+export interface RuleScope {
+  caller: Caller;
+  /** The field's arguments, with variables applied. */
+  args: Record<string, unknown>;
+  /** For a department namespace's field, the department (the namespace's root field name). */
+  department?: string;
+}
+
+export interface Rule {
+  /** Stable name, returned in `extensions.rule` of a refusal. */
+  name: string;
+  /** The roles that may call the field at all. */
+  roles: readonly Role[];
+  /** Further conditions: the reason for refusing (under this rule's name or a sub-rule's), or null. */
+  refuse?(scope: RuleScope): string | { rule: string; reason: string } | null;
+  /** One line for the README's table. */
+  summary: string;
+}
+
+const ALL: readonly Role[] = ['APPROVAL_SYSTEM', 'ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'];
+const ANALYSTS: readonly Role[] = ['ANALYST', 'CREDIT_OFFICE'];
+
+/** A department acts only in its own namespace (the credit office acts in every one). */
+const ownNamespace = ({ caller, department }: RuleScope): string | null =>
+  caller.role === 'DEPARTMENT' && caller.department !== department
+    ? `department ${caller.department ?? '(none)'} may act only in its own namespace, not in ${department}`
+    : null;
+
+const checkRules = {
+  approval: {
+    name: 'check.approval-systems-only',
+    roles: ['APPROVAL_SYSTEM'],
+    summary: 'Credit checks are made only by approval systems, only for the matters each approves, always with a case reference.',
+    refuse: ({ caller, args }: RuleScope) => {
+      const matter = String(args.matter);
+      if (!caller.matters?.includes(matter)) {
+        return { rule: 'check.own-matters', reason: `approval system ${caller.clientId} approves ${caller.matters?.length ? caller.matters.join(', ') : 'no matters'}, not ${matter}` };
+      }
+      // Its form is checked by the check itself (BAD_USER_INPUT); the rule is that there is one.
+      if (typeof args.caseRef !== 'string' || args.caseRef.trim() === '') {
+        return { rule: 'check.case-reference', reason: 'a check needs the case reference of the approval it is made for (caseRef is empty)' };
+      }
+      return null;
+    },
+  },
+} as const;
+
+/** The table. Keys are schema coordinates; `Department*` stands for every department's namespace. */
+export const POLICY: Readonly<Record<string, Rule>> = {
+  'Query.__schema': { name: 'introspection', roles: ANALYSTS, summary: 'Introspection (and so GraphiQL\'s docs): analysts and the credit office.' },
+  'Query.__type': { name: 'introspection', roles: ANALYSTS, summary: 'Introspection: analysts and the credit office.' },
+  'Query.viewer': { name: 'viewer', roles: [...ALL, 'PUBLIC'], summary: 'Who am I: everyone.' },
+  'Query.subject': { name: 'subject-view', roles: ALL, summary: 'The subject credit view: every authenticated role (identity numbers masked for analysts).' },
+  'Query.subjects': { name: 'subject-view', roles: ALL, summary: 'The batch view: every authenticated role.' },
+  'Subject.creditCheck': checkRules.approval,
+  'Subject.creditPreview': { name: 'check.preview', roles: ANALYSTS, summary: 'A check\'s answer without recording it: analysts and the credit office.' },
+  'SubjectAsOf.reevaluation': { name: 'check.read', roles: ALL, summary: 'Reading and replaying a check: the client that made it, analysts and the credit office.' },
+  'PlatformQuery.check': { name: 'check.read', roles: ALL, summary: 'Reading a stored check: the client that made it, analysts and the credit office.' },
+  'PlatformQuery.replayCheck': { name: 'check.read', roles: ALL, summary: 'Replaying a stored check: the client that made it, analysts and the credit office.' },
+  'PlatformQuery.measures': { name: 'measures.read', roles: ALL, summary: 'The measures catalogue: every authenticated role.' },
+  'PlatformQuery.measureHistory': { name: 'measures.read', roles: ALL, summary: 'A measure\'s versions: every authenticated role.' },
+  'PlatformMutation.addMeasure': { name: 'measures.write', roles: ['CREDIT_OFFICE'], summary: 'Changing the measures catalogue: the credit office.' },
+  'PlatformMutation.changeMeasure': { name: 'measures.write', roles: ['CREDIT_OFFICE'], summary: 'Changing the measures catalogue: the credit office.' },
+  'PlatformMutation.retireMeasure': { name: 'measures.write', roles: ['CREDIT_OFFICE'], summary: 'Changing the measures catalogue: the credit office.' },
+  'PlatformMutation.reportFeedback': { name: 'feedback.own-checks', roles: ['APPROVAL_SYSTEM'], summary: 'Execution feedback: the approval system that made the check.' },
+  'PlatformQuery.checkStatistics': { name: 'statistics', roles: ANALYSTS, summary: 'Check statistics: analysts and the credit office.' },
+  'PlatformQuery.subscriptions': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Push subscriptions: approval systems, departments and the credit office, each its own.' },
+  'PlatformQuery.feed': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Pulling a push feed: its subscriber.' },
+  'PlatformMutation.subscribe': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Subscribing to list changes.' },
+  'PlatformMutation.unsubscribe': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Ending a subscription: its subscriber.' },
+  'PlatformMutation.acknowledge': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Acknowledging a feed: its subscriber.' },
+  'RegistryQuery.current': { name: 'registry.read', roles: ALL, summary: 'The registry: every authenticated role.' },
+  'RegistryQuery.history': { name: 'registry.read', roles: ALL, summary: 'The registry\'s history.' },
+  'RegistryQuery.version': { name: 'registry.read', roles: ALL, summary: 'A supergraph version.' },
+  'RegistryQuery.diff': { name: 'registry.read', roles: ALL, summary: 'A diff between versions.' },
+  'RegistryQuery.catalogue': { name: 'registry.read', roles: ALL, summary: 'The data catalogue.' },
+  'RegistryQuery.operations': { name: 'registry.operations', roles: ANALYSTS, summary: 'Operations clients ran: analysts and the credit office.' },
+  'RegistryMutation.publishSubgraph': { name: 'registry.write', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Publishing a subgraph: a department under its own name, or the credit office.' },
+  'RegistryMutation.removeSubgraph': { name: 'registry.write', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Removing a subgraph: a department its own, or the credit office.' },
+  'RegistryMutation.rollback': { name: 'registry.rollback', roles: ['CREDIT_OFFICE'], summary: 'Rolling the supergraph back: the credit office.' },
+  'DepartmentQuery.records': { name: 'department.records', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'A department\'s record lists: analysts, departments and the credit office.' },
+  'DepartmentQuery.record': { name: 'department.records', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'One record.' },
+  'DepartmentQuery.recordHistory': { name: 'department.records', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'A record\'s versions.' },
+  'DepartmentQuery.objections': { name: 'department.cases', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], refuse: ownNamespace, summary: 'Objections and repair applications: the owning department and the credit office.' },
+  'DepartmentQuery.repairApplications': { name: 'department.cases', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], refuse: ownNamespace, summary: 'Repair applications: the owning department and the credit office.' },
+  'DepartmentQuery.caseStatistics': { name: 'department.case-statistics', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], refuse: ownNamespace, summary: 'Objection and repair counts: analysts, the department itself and the credit office.' },
+  'DepartmentQuery.doublePublicity': { name: 'department.double-publicity', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Late publication of licensing and penalty decisions (双公示): analysts, departments and the credit office.' },
+  'DepartmentQuery.events': { name: 'department.events', roles: ['CREDIT_OFFICE'], summary: 'The outbox: the credit office\'s push relay.' },
+  'DepartmentQuery.publicList': { name: 'public-lists', roles: [...ALL, 'PUBLIC'], summary: 'The published red and black lists (identity numbers masked): everyone, the public included.' },
+  'DepartmentQuery.reports': { name: 'department.reports', roles: ['DEPARTMENT'], refuse: ownNamespace, summary: 'Conduct reports: only the department they are addressed to.' },
+  'DepartmentMutation.submitReport': { name: 'public-reports', roles: [...ALL, 'PUBLIC'], summary: 'Reporting conduct (举报): everyone, the public included.' },
+  ...Object.fromEntries(
+    ['publishRecord', 'correctRecord', 'revokeRecord', 'fileObjection', 'applyForRepair'].map((f) => [
+      `DepartmentMutation.${f}`,
+      { name: 'department.write', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], refuse: ownNamespace, summary: 'Publishing, correcting, revoking; filing objections and repair applications: the department in its own namespace, or the credit office.' } satisfies Rule,
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['resolveObjection', 'decideRepair'].map((f) => [
+      `DepartmentMutation.${f}`,
+      {
+        name: 'department.owner',
+        roles: ['DEPARTMENT'],
+        refuse: ownNamespace,
+        summary: 'Deciding objections and repairs: only the department that owns the record (谁主管、谁负责).',
+      } satisfies Rule,
+    ]),
+  ),
+};
+
+/** Roots through which the gateway reaches subgraphs; any caller the gateway signed for may use them. */
+const FEDERATION_ROOTS = new Set(['Query._entities', 'Query._service']);
+/** Namespaces that are not departments. */
+const PLATFORM_NAMESPACES = new Set(['platform', 'registry']);
+
+/** Roles that see full resident identity numbers; everyone else sees them masked. */
+export const FULL_IDENTITY_ROLES: readonly Role[] = ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'];
+
+export interface PolicyRefusal {
+  rule: string;
+  message: string;
+}
+
+interface Namespaces {
+  /** Namespace type name → [root field name, whether it is a department's]. */
+  byType: Map<string, { field: string; department: boolean }>;
+}
+
+const namespaceCache = new WeakMap<GraphQLSchema, Namespaces>();
+
+function namespacesOf(schema: GraphQLSchema): Namespaces {
+  let found = namespaceCache.get(schema);
+  if (found) return found;
+  found = { byType: new Map() };
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      const type = getNamedType(field.type);
+      if (isObjectType(type) && /(Query|Mutation)$/.test(type.name) && field.args.length === 0) {
+        found.byType.set(type.name, { field: field.name, department: !PLATFORM_NAMESPACES.has(field.name) });
+      }
+    }
+  }
+  namespaceCache.set(schema, found);
+  return found;
+}
+
+/** A field of an operation that a rule covers (or that no rule covers, when it must). */
+interface Hit {
+  coordinate: string;
+  rule: Rule | null;
+  node: FieldNode;
+  field: GraphQLField<unknown, unknown>;
+  department?: string;
+}
+
+const hitCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Hit[]>>>();
+
+/**
+ * The fields of the selected operation that rules speak about, fragments included. Computed once
+ * per schema, document and operation name (documents are cached by the server, so a repeated
+ * query costs one lookup); only the rules' conditions are evaluated per request.
+ */
+function hitsOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Hit[] {
+  let byDocument = hitCache.get(schema);
+  if (!byDocument) hitCache.set(schema, (byDocument = new WeakMap()));
+  let byName = byDocument.get(document);
+  if (!byName) byDocument.set(document, (byName = new Map()));
+  const cached = byName.get(operationName ?? '');
+  if (cached) return cached;
+
+  const namespaces = namespacesOf(schema);
+  const typeInfo = new TypeInfo(schema);
+  const selected = getOperationAST(document, operationName);
+  const visited: DocumentNode = { ...document, definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === selected) };
+  const queryName = schema.getQueryType()?.name;
+  const mutationName = schema.getMutationType()?.name;
+  const hits: Hit[] = [];
+  visit(
+    visited,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (!parent || !field || node.name.value === '__typename') return;
+        const namespace = namespaces.byType.get(parent.name);
+        const isRoot = parent.name === queryName || parent.name === mutationName;
+        const coordinate = namespace?.department
+          ? `Department${parent.name.endsWith('Mutation') ? 'Mutation' : 'Query'}.${field.name}`
+          : `${isRoot ? (parent.name === mutationName ? 'Mutation' : 'Query') : parent.name}.${field.name}`;
+        const department = namespace?.department ? namespace.field : undefined;
+        const rule = POLICY[coordinate] ?? null;
+        if (rule) {
+          hits.push({ coordinate, rule, node, field, ...(department ? { department } : {}) });
+          return;
+        }
+        // Namespace roots pass (their fields have rules), and so do the federation entry points;
+        // any other operation (a root or namespace field) without a rule is refused.
+        if (isRoot && (namespaces.byType.has(getNamedType(field.type).name) || FEDERATION_ROOTS.has(coordinate))) return;
+        if (isRoot || namespace) hits.push({ coordinate, rule: null, node, field });
+      },
+    }),
+  );
+  byName.set(operationName ?? '', hits);
+  return hits;
+}
+
+/**
+ * The first rule the operation breaks for this caller, or null. Every field is looked at,
+ * fragments included; arguments are read with the request's variables.
+ */
+export function refuseOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+  caller: Caller | null,
+): PolicyRefusal | null {
+  const hits = hitsOf(schema, document, operationName);
+  if (!caller) return hits.length === 0 ? null : { rule: 'identity', message: 'the request carries no client identity' };
+  for (const { coordinate, rule, node, field, department } of hits) {
+    if (!rule) return { rule: 'default-deny', message: `${coordinate} is covered by no access rule` };
+    if (!rule.roles.includes(caller.role)) {
+      return { rule: rule.name, message: `${coordinate} is allowed to ${rule.roles.join(', ')}, not to ${caller.role} ${caller.clientId}` };
+    }
+    if (!rule.refuse) continue;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, node, variables ?? {});
+    } catch {
+      continue; // Invalid arguments are refused by execution, with its own message.
+    }
+    const reason = rule.refuse({ caller, args, ...(department ? { department } : {}) });
+    if (typeof reason === 'string') return { rule: rule.name, message: `${coordinate}: ${reason}` };
+    if (reason) return { rule: reason.rule, message: `${coordinate}: ${reason.reason}` };
+  }
+  return null;
+}
+
+/** The refusal as the GraphQL error clients receive: FORBIDDEN with the rule, HTTP 403. */
+export function policyError(refusal: PolicyRefusal): GraphQLError {
+  return new GraphQLError(`forbidden by rule ${refusal.rule}: ${refusal.message}`, {
+    extensions: { code: ErrorCode.Forbidden, rule: refusal.rule, http: { status: 403 } },
+  });
+}
+
+/** Whether a caller sees resident identity numbers in full. */
+export function seesFullIdentity(caller: Caller | null): boolean {
+  return caller !== null && FULL_IDENTITY_ROLES.includes(caller.role);
+}
+
+/**
+ * The same rule checked inside a resolver (a third line of defence, and the one that holds when a
+ * resolver is reached some other way): the caller's role, and the rule's condition on `args`.
+ */
+export function requireRule(caller: Caller | null, coordinate: string, args: Record<string, unknown> = {}, department?: string): Caller {
+  const rule = POLICY[coordinate];
+  if (!rule) throw policyError({ rule: 'default-deny', message: `${coordinate} is covered by no access rule` });
+  if (!caller) throw policyError({ rule: rule.name, message: `${coordinate}: the request carries no client identity (call through the gateway)` });
+  if (!rule.roles.includes(caller.role)) {
+    throw policyError({ rule: rule.name, message: `${coordinate} is allowed to ${rule.roles.join(', ')}, not to ${caller.role} ${caller.clientId}` });
+  }
+  const reason = rule.refuse?.({ caller, args, ...(department ? { department } : {}) });
+  if (typeof reason === 'string') throw policyError({ rule: rule.name, message: `${coordinate}: ${reason}` });
+  if (reason) throw policyError({ rule: reason.rule, message: `${coordinate}: ${reason.reason}` });
+  return caller;
+}
