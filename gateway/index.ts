@@ -1,11 +1,19 @@
+import { ConfigError } from '../subgraphs/kit/env.js';
 import { stopOnSignals } from '../subgraphs/kit/listen.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
 import { gatewayConfigFromEnv } from './config.js';
 import { jwtConfigFromEnv } from './jwt.js';
 import { createGateway } from './server.js';
 
-const config = { ...gatewayConfigFromEnv(), jwt: await jwtConfigFromEnv() };
-const gateway = await createGateway(config);
-const running = await gateway.listen();
-createLogger('gateway').info('gateway listening', { url: running.url, supergraph: config.registry ? 'registry' : config.supergraphFile });
-stopOnSignals('gateway', () => gateway.close());
+try {
+  const config = { ...gatewayConfigFromEnv(), jwt: await jwtConfigFromEnv() };
+  const gateway = await createGateway(config);
+  const running = await gateway.listen();
+  createLogger('gateway').info('gateway listening', { url: running.url, supergraph: config.registry ? 'registry' : config.supergraphFile });
+  stopOnSignals('gateway', () => gateway.close());
+} catch (err) {
+  // A configuration mistake is the operator's to fix: say what it is, without a stack trace.
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`gateway not started: ${err.message}\n`);
+  process.exit(1);
+}

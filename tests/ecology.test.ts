@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CallerHeader } from '../subgraphs/kit/caller.js';
 import { ecology } from '../subgraphs/ecology/server.js';
 import { addDays, today } from '../subgraphs/kit/clock.js';
 import { createSubgraph, type Subgraph } from '../subgraphs/kit/subgraph-server.js';
@@ -167,7 +168,10 @@ describe('ecology and environment subgraph (生态环境), queried directly', ()
   });
 
   it('serves the analysts\' records query in its own namespace', async () => {
-    const r = await postToSubgraph(url, { query: '{ ecology { records(listType: BLACK) { id department category } } }' });
+    const anonymous = await postToSubgraph(url, { query: '{ ecology { records(listType: BLACK) { id } } }' });
+    assert.equal(anonymous.errors?.[0]?.extensions?.rule, 'identity', 'the subgraph wants to know who asks');
+    const analyst = { [CallerHeader.client]: 'demo-analyst', [CallerHeader.role]: 'ANALYST' };
+    const r = await postToSubgraph(url, { query: '{ ecology { records(listType: BLACK) { id department category } } }' }, analyst);
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     assert.deepEqual(r.data!.ecology.records, [{ id: recordId, department: 'ecology', category: 'SERIOUS_ENVIRONMENTAL_VIOLATION' }]);
   });
