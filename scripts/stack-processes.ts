@@ -2,7 +2,8 @@
  * Launches the stack as separate processes, as production runs it: each subgraph in its own
  * process over its own database, then the gateway in front of them, then the push relay
  * (subgraphs/platform/relay.ts) that reads the departments through the gateway. Used by `npm start`
- * (scripts/start.ts) and `npm run bench` (scripts/bench.ts).
+ * (scripts/start.ts), `npm run bench` (scripts/bench.ts) and `npm run soak` (scripts/soak.ts, which
+ * kills processes on purpose and starts them again with `restart`).
  *
  * Ports: the gateway listens on `portBase` and each subgraph on `portBase + (its default port -
  * 4000)`, so the default base 4000 gives exactly the ports of subgraphs/services.ts (and of the
@@ -82,6 +83,14 @@ export interface StackHandle {
   pinning: { applied: true; cores: CorePinning } | { applied: false; reason: string };
   /** The push relay's process id; null when it was not started (`relay: false`). */
   relayPid: number | null;
+  /**
+   * Starts a process of the stack again, with the same command, port and environment, after it
+   * died or was killed (a resilience test kills them on purpose), and waits until it answers
+   * `/health/ready` (the relay has no HTTP endpoint: resolved once started). Rejects when the
+   * process is still running, exits before it is ready, or is not ready in time. `pid` of the
+   * process in `services`/`gateway`, `gatewayPid` and `relayPid` follow the new process.
+   */
+  restart(name: StackProcess['name'] | 'relay'): Promise<{ pid: number; readyMs: number }>;
   /** Resolves (never rejects) when a process exits while the stack is not being stopped. */
   unexpectedExit: Promise<ProcessExit>;
   /** The last lines a process wrote (only with output `quiet`). */
@@ -139,6 +148,16 @@ interface Spawned {
   child: ChildProcess;
   tail: Tail;
   exited: Promise<void>;
+}
+
+/** How a process of the stack is started, kept so that it can be started again. */
+interface ProcessSpec {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cores?: string;
+  /** Answers 200 once the process is ready; none for the relay. */
+  readyUrl?: string;
 }
 
 /** Runs `node --import tsx FILE ARGS` from the repository root. */
@@ -248,7 +267,9 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
   const startedAt = new Map<string, number>();
-  const start = (name: string, file: string, args: string[], env: NodeJS.ProcessEnv, pinTo?: string): Spawned => {
+  const specs = new Map<string, ProcessSpec>();
+  const start = (name: string, file: string, args: string[], env: NodeJS.ProcessEnv, pinTo?: string, readyUrl?: string): Spawned => {
+    specs.set(name, { file, args, env, cores: pinTo, readyUrl });
     const p = spawnTs(name, file, args, env, output, pinTo);
     processes.push(p);
     startedAt.set(name, performance.now());
@@ -279,7 +300,8 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
     if (options.signal?.aborted) throw new Error('launch aborted');
     await checkPortsFree([ports.gateway, ...Object.values(ports.services)], host);
     for (const { name } of SERVICES) {
-      start(name, `subgraphs/${name}/index.ts`, [], { ...baseEnv, PORT: String(ports.services[name]), HOST: host }, cores?.subgraphs);
+      const readyUrl = `http://${host}:${ports.services[name]}/health/ready`;
+      start(name, `subgraphs/${name}/index.ts`, [], { ...baseEnv, PORT: String(ports.services[name]), HOST: host }, cores?.subgraphs, readyUrl);
     }
     const ready = async (name: string, url: string) => {
       await waitReady(name, url, readyTimeoutMs, launchAbort.signal);
@@ -287,9 +309,10 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
     };
     await Promise.all(SERVICES.map(({ name }) => ready(name, `http://${host}:${ports.services[name]}/health/ready`)));
     const subgraphUrls = SERVICES.map(({ name }) => `${name}=${serviceUrls[name]}`).join(',');
-    start('gateway', 'gateway/index.ts', ['--port', String(ports.gateway), '--host', host], { ...baseEnv, SUBGRAPH_URLS: subgraphUrls }, cores?.gateway);
+    const gatewayReady = `http://${host}:${ports.gateway}/health/ready`;
+    start('gateway', 'gateway/index.ts', ['--port', String(ports.gateway), '--host', host], { ...baseEnv, SUBGRAPH_URLS: subgraphUrls }, cores?.gateway, gatewayReady);
     // Ready: it has loaded the supergraph from the registry and every subgraph answers.
-    await ready('gateway', `http://${host}:${ports.gateway}/health/ready`);
+    await ready('gateway', gatewayReady);
     if (options.relay !== false) {
       start('relay', 'subgraphs/platform/relay.ts', [], { ...baseEnv, RELAY_GATEWAY_URL: `http://${host}:${ports.gateway}/graphql` }, cores?.subgraphs);
     }
@@ -308,14 +331,46 @@ export async function launchStack(options: LaunchOptions = {}): Promise<StackHan
     url: `http://${host}:${port}/graphql`,
   });
   const gateway = proc('gateway', ports.gateway);
+  const services = Object.fromEntries(SERVICES.map(({ name }) => [name, proc(name, ports.services[name])])) as Record<ServiceName, StackProcess>;
+
+  const restart = async (name: StackProcess['name'] | 'relay'): Promise<{ pid: number; readyMs: number }> => {
+    const spec = specs.get(name);
+    if (!spec) throw new Error(`cannot restart ${name}: it is not a process of this stack (expected one of ${[...specs.keys()].join(', ')})`);
+    if (stopping) throw new Error(`cannot restart ${name}: the stack is being stopped`);
+    const old = processes.find((p) => p.name === name);
+    // A process killed a moment ago is reaped within milliseconds; one still running is an error.
+    if (old && isRunning(old.child)) await Promise.race([old.exited, sleep(2000)]);
+    if (old && isRunning(old.child)) throw new Error(`cannot restart ${name}: pid ${old.child.pid} is still running; kill it first`);
+    if (old) processes.splice(processes.indexOf(old), 1);
+    const p = start(name, spec.file, spec.args, spec.env, spec.cores, spec.readyUrl);
+    if (p.child.pid === undefined) {
+      await p.exited;
+      throw new Error(`cannot restart ${name}: ${p.tail.text() || 'the process did not start'}`);
+    }
+    if (name === 'gateway') gateway.pid = p.child.pid;
+    else if (name !== 'relay') services[name].pid = p.child.pid;
+    const begun = performance.now();
+    if (spec.readyUrl) {
+      const died = new AbortController();
+      void p.exited.then(() => died.abort(new Error(`${name} exited (${p.child.signalCode ?? `code ${p.child.exitCode}`}) before it was ready; its last output:\n${p.tail.text()}`)));
+      await waitReady(name, spec.readyUrl, readyTimeoutMs, died.signal);
+    }
+    return { pid: p.child.pid, readyMs: performance.now() - begun };
+  };
+
   return {
     gatewayUrl: gateway.url,
-    gatewayPid: gateway.pid,
+    get gatewayPid() {
+      return gateway.pid;
+    },
     gateway,
-    services: Object.fromEntries(SERVICES.map(({ name }) => [name, proc(name, ports.services[name])])) as Record<ServiceName, StackProcess>,
+    services,
     serviceUrls,
     pinning,
-    relayPid: processes.find((p) => p.name === 'relay')?.child.pid ?? null,
+    get relayPid() {
+      return processes.find((p) => p.name === 'relay')?.child.pid ?? null;
+    },
+    restart,
     unexpectedExit,
     logs: (name) => processes.find((p) => p.name === name)?.tail.text() ?? '',
     stop,
