@@ -253,6 +253,15 @@ describe('access policy: every rule refuses the roles it excludes', () => {
     });
   });
 
+  it('an oversized body is refused with 413 before it is read whole, and nothing is written', async () => {
+    const before = await count(stack, 'market', 'credit_records');
+    const input = { subjectId: IDS.watchEnterprise, category: 'ABNORMAL_OPERATION', decisionNo: 'BIG-1', decidedOn: '2026-01-05', summary: '长'.repeat(1_500_000) };
+    const r = await postGraphQL(stack.gatewayUrl, { query: PUBLISH, variables: { input } }, { authorization: 'Bearer demo-market-key' });
+    assert.equal(r.status, 413);
+    assert.equal(r.errors![0]!.extensions!.code, 'PAYLOAD_TOO_LARGE');
+    assert.equal(await count(stack, 'market', 'credit_records'), before);
+  });
+
   it('an operation name the document does not define is a 400, not a 500', async () => {
     const r = await postGraphQL(stack.gatewayUrl, { query: 'query A { viewer { role } }', operationName: 'B' }, { authorization: 'Bearer demo-analyst-key' });
     assert.equal(r.status, 400);
