@@ -11,6 +11,7 @@ import {
   isNonNullType,
   Kind,
   typeFromAST,
+  visit,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -102,13 +103,49 @@ export function operationCost(
   return costOf(operation.selectionSet, root, new Set());
 }
 
+/** The variables an operation's list sizes depend on (`ids: $ids`, `limit: $n`), found once per document. */
+function sizeVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if ((node.name.value === 'ids' || node.name.value === 'limit') && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+    },
+  });
+  return [...names].sort();
+}
+
+/**
+ * Costs already computed, per document (documents are cached by the server) and per list sizes:
+ * the same operation with other ids of the same number costs the same, so it is priced once.
+ */
+const priced = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>>();
+
+function cachedCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, cap: number): number {
+  let bySchema = priced.get(schema);
+  if (!bySchema) priced.set(schema, (bySchema = new WeakMap()));
+  let entry = bySchema.get(document);
+  if (!entry) bySchema.set(document, (entry = { variables: sizeVariables(document), costs: new Map() }));
+  const sizes = entry.variables.map((v) => {
+    const value = variables?.[v];
+    return Array.isArray(value) ? value.length : String(value);
+  });
+  const key = `${operationName ?? ''}|${sizes.join(',')}`;
+  let cost = entry.costs.get(key);
+  if (cost === undefined) {
+    cost = operationCost(schema, document, operationName, variables, cap);
+    if (entry.costs.size >= 100) entry.costs.clear();
+    entry.costs.set(key, cost);
+  }
+  return cost;
+}
+
 /** Refuses operations whose estimated cost exceeds `maxCost` (HTTP 400, QUERY_TOO_COSTLY), before execution. */
 export function costLimitPlugin<C extends BaseContext>(maxCost: number): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operationName, request }) {
-          const cost = operationCost(schema, document, operationName ?? request.operationName, request.variables, maxCost);
+          const cost = cachedCost(schema, document, operationName ?? request.operationName, request.variables, maxCost);
           if (cost > maxCost) {
             throw new GraphQLError(`the operation's estimated cost is ${cost} or more: at most ${maxCost} is allowed (each field counts 1, times the sizes of the lists around it; ask for fewer subjects, a smaller limit or fewer nested lists)`, {
               extensions: { code: 'QUERY_TOO_COSTLY', limit: maxCost, http: { status: 400 } },

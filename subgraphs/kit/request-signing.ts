@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CallerHeader } from './caller.js';
 import { ConfigError, envBool, envInt, envSecret } from './env.js';
@@ -31,15 +31,27 @@ export function signingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sign
   };
 }
 
-function material(timestamp: string, method: string, path: string, headers: Record<string, string | undefined>, body: string): string {
-  const bodyHash = createHash('sha256').update(body).digest('hex');
-  return [timestamp, method.toUpperCase(), path, headers[CallerHeader.client] ?? '', headers[CallerHeader.role] ?? '', headers[CallerHeader.department] ?? '', headers[CallerHeader.matters] ?? '', headers[CallerHeader.requestId] ?? '', bodyHash].join('\n');
+/** The signed fields before the body, one a line; the body follows, so it is hashed once, by the HMAC itself. */
+function header(timestamp: string, method: string, path: string, headers: Record<string, string | undefined>): string {
+  return `${timestamp}\n${method.toUpperCase()}\n${path}\n${headers[CallerHeader.client] ?? ''}\n${headers[CallerHeader.role] ?? ''}\n${headers[CallerHeader.department] ?? ''}\n${headers[CallerHeader.matters] ?? ''}\n${headers[CallerHeader.requestId] ?? ''}\n`;
+}
+
+/** Secrets as key objects, made once: an HMAC over a prepared key skips re-deriving it per request. */
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
+
+function mac(secret: string, timestamp: string, method: string, path: string, headers: Record<string, string | undefined>, body: string) {
+  return createHmac('sha256', keyOf(secret)).update(header(timestamp, method, path, headers)).update(body);
 }
 
 /** The signature headers for a request whose caller headers are already in `headers`. */
 export function signRequest(secret: string, method: string, path: string, headers: Record<string, string>, body: string, now = Date.now()): Record<string, string> {
   const timestamp = String(now);
-  const signature = createHmac('sha256', secret).update(material(timestamp, method, path, headers, body)).digest('hex');
+  const signature = mac(secret, timestamp, method, path, headers, body).digest('hex');
   return { [SignatureHeader.timestamp]: timestamp, [SignatureHeader.signature]: signature };
 }
 
@@ -59,7 +71,7 @@ export class SignatureVerifier {
     if (!Number.isFinite(at) || Math.abs(now - at) > this.config.windowMs) return `the signature's time ${timestamp} is outside the ${this.config.windowMs} ms window`;
     const flat: Record<string, string | undefined> = {};
     for (const name of Object.values(CallerHeader)) flat[name] = headers[name] as string | undefined;
-    const expected = createHmac('sha256', this.config.secret).update(material(timestamp, method, path, flat, body)).digest();
+    const expected = mac(this.config.secret, timestamp, method, path, flat, body).digest();
     const given = Buffer.from(signature, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'the signature does not match the request';
     this.forgetOld(now);
