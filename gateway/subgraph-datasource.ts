@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import { callerHeaders, CallerHeader, type Caller } from '../subgraphs/kit/caller.js';
 import { ErrorCode } from '../subgraphs/kit/errors.js';
@@ -19,8 +20,12 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** Keep-alive connections kept open to the subgraph. */
   connections: number;
-  /** Secret the gateway signs every subgraph request with (subgraphs refuse unsigned ones). */
-  signingSecret: string;
+  /**
+   * Secret the gateway signs every subgraph request with (subgraphs refuse unsigned ones). Null
+   * sends unsigned requests: only for measuring what signing costs (scripts/bench/bare-gateway.ts),
+   * against subgraphs started with REQUIRE_GATEWAY_SIGNATURE=false.
+   */
+  signingSecret: string | null;
 }
 
 /** A subgraph fetch that did not produce a usable GraphQL answer. */
@@ -29,6 +34,19 @@ class SourceFailure extends Error {
 }
 
 const fallback = new EntityFallback();
+
+const BASE_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json', accept: 'application/json' };
+/** The fixed headers and the caller's, per caller (a client's caller is one object for all its requests). */
+const callerHeaderCache = new WeakMap<Caller, Readonly<Record<string, string>>>();
+
+function headersOf(caller: Caller): Readonly<Record<string, string>> {
+  let headers = callerHeaderCache.get(caller);
+  if (!headers) {
+    headers = { ...BASE_HEADERS, ...callerHeaders(caller) };
+    callerHeaderCache.set(caller, headers);
+  }
+  return headers;
+}
 
 /**
  * Sends the gateway's fetches to one subgraph over a pool of keep-alive connections, with a
@@ -76,18 +94,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     request: GraphQLDataSourceProcessOptions<GatewayContext>['request'],
     context: Partial<GatewayContext> | undefined,
   ): Promise<GatewayGraphQLResponse> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (context?.caller) Object.assign(headers, callerHeaders(context.caller));
+    const headers: Record<string, string> = context?.caller ? { ...headersOf(context.caller) } : { ...BASE_HEADERS };
     if (context?.requestId) headers[CallerHeader.requestId] = context.requestId;
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
-    Object.assign(headers, signRequest(this.options.signingSecret, 'POST', this.path, headers, body));
+    if (this.options.signingSecret !== null) Object.assign(headers, signRequest(this.options.signingSecret, 'POST', this.path, headers, body));
 
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    // undici takes an EventEmitter as the signal: lighter than an AbortController per fetch.
+    const abort = new EventEmitter();
+    const timer = setTimeout(() => abort.emit('abort'), this.options.timeoutMs);
     let text: string;
     let status: number;
     try {
-      const response = await this.pool.request({ path: this.path, method: 'POST', headers, body, signal: controller.signal });
+      const response = await this.pool.request({ path: this.path, method: 'POST', headers, body, signal: abort });
       status = response.statusCode;
       text = await response.body.text();
     } finally {

@@ -4,13 +4,14 @@
  * the bench driver or the gateway, and so that it can be pinned to a core of its own choosing.
  *
  * Every response is checked (scripts/bench/answers.ts): status 200, no `errors`, the subject(s)
- * asked for, in order, and for checks a valid verdict with no missing source.
+ * asked for, in order, for checks a valid verdict with no missing source, for a publication the
+ * new record.
  */
 import autocannon from 'autocannon';
-import { IdSequence } from './bench/answers.js';
+import { IdSequence, type NextRequest } from './bench/answers.js';
 import { serveLoadJob } from './bench/load-child.js';
 import { PhaseRecorder } from './bench/phase-recorder.js';
-import type { LoadMode, LoadPhaseResult } from './bench/protocol.js';
+import type { LoadMode, LoadPhaseResult, PublishShare } from './bench/protocol.js';
 
 export interface LoadJob {
   name: string;
@@ -24,11 +25,22 @@ export interface LoadJob {
   batchSize: number;
   /** Subjects whose check must be MANDATORY_RESTRICTION. */
   mandatoryIds: string[];
+  /** The verdict each subject's check must give (found by the floor before the load). */
+  expectedVerdicts?: Record<string, string>;
+  /** The subjects publications are for (mixed loads), apart from those checked. */
+  publishIds?: string[];
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
   /** Per-request timeout. */
   timeoutSeconds: number;
+  /**
+   * More headers on every request: the caller headers for a gateway that does not know our keys
+   * (Hive Gateway forwards them to the subgraphs; scripts/bench/hive-gateway.config.ts).
+   */
+  headers?: Record<string, string>;
+  /** Mixed loads: the publications sent in place of some requests, with their own key and headers. */
+  publish?: { query: string; token: string; headers?: Record<string, string>; share: PublishShare };
 }
 
 type Json = Record<string, any>;
@@ -36,9 +48,9 @@ type Json = Record<string, any>;
 /** Runs autocannon once and checks every response. */
 async function runPhase(job: LoadJob, durationSeconds: number, sequence: IdSequence): Promise<LoadPhaseResult> {
   const target = new URL(job.url);
-  const recorder = new PhaseRecorder({ mode: job.mode, mandatory: new Set(job.mandatoryIds) });
+  const recorder = new PhaseRecorder({ mode: job.mode, mandatory: new Set(job.mandatoryIds), ...(job.expectedVerdicts ? { expected: job.expectedVerdicts } : {}) });
 
-  const check = (status: number, body: string, expect: string[]) => {
+  const check = (status: number, body: string, request: NextRequest) => {
     if (status !== 200) return recorder.failAnswer(`HTTP ${status}`, body);
     let parsed: Json;
     try {
@@ -50,8 +62,10 @@ async function runPhase(job: LoadJob, durationSeconds: number, sequence: IdSeque
       const first = parsed.errors[0] as Json;
       return recorder.failAnswer(`GraphQL error${first?.extensions?.code ? ` ${first.extensions.code}` : ''}`, JSON.stringify(parsed.errors));
     }
-    recorder.answer(parsed.data, expect);
+    recorder.answer(parsed.data, request);
   };
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${job.token}`, ...job.headers };
+  const publishHeaders = job.publish ? { 'content-type': 'application/json', authorization: `Bearer ${job.publish.token}`, ...job.publish.headers } : headers;
 
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -63,18 +77,24 @@ async function runPhase(job: LoadJob, durationSeconds: number, sequence: IdSeque
         pipelining: 1,
         duration: durationSeconds,
         timeout: job.timeoutSeconds,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${job.token}` },
+        headers,
         requests: [
           {
             method: 'POST',
             path: target.pathname,
             setupRequest: (request, context) => {
-              const { variables, expect } = sequence.take();
-              context.expect = expect;
-              request.body = JSON.stringify({ query: job.query, variables });
+              const next = sequence.take();
+              context.request = next;
+              if (next.decisionNo !== undefined) {
+                request.headers = { ...publishHeaders };
+                request.body = JSON.stringify({ query: job.publish!.query, variables: next.variables });
+              } else {
+                request.headers = { ...headers };
+                request.body = JSON.stringify({ query: job.query, variables: next.variables });
+              }
               return request;
             },
-            onResponse: (status, body, context) => check(status, body, context.expect as string[]),
+            onResponse: (status, body, context) => check(status, body, context.request as NextRequest),
           },
         ],
       },
@@ -100,6 +120,6 @@ async function runPhase(job: LoadJob, durationSeconds: number, sequence: IdSeque
 
 await serveLoadJob<LoadJob>('scripts/bench-load.ts', async (job) => {
   // The warm-up starts where the measurement would, so both draw from the whole pool.
-  const sequence = new IdSequence(job.ids, job.mode, job.batchSize, Math.floor(Math.random() * job.ids.length));
+  const sequence = new IdSequence(job.ids, job.mode, job.batchSize, Math.floor(Math.random() * job.ids.length), job.publish?.share, job.publishIds ?? job.ids);
   return { phase: (seconds) => runPhase(job, seconds, sequence) };
 });

@@ -4,6 +4,7 @@ import { legalPersonId, naturalPersonId } from '../scripts/demo-data/identities.
 import { addDays, addYears, today } from '../subgraphs/kit/clock.js';
 import { insertRecord, insertRepresentation } from './kit/fixtures.js';
 import { TestStack } from './kit/stack.js';
+import { sourcesOf } from '../subgraphs/platform/check/sources.js';
 
 const CHECK = `query Check($id: ID!, $matter: Matter!, $caseRef: String!) {
   subject(id: $id) {
@@ -282,5 +283,13 @@ describe('case reference', () => {
   it('is refused with its length when longer than 128 characters', async () => {
     const r = await stack.query(CHECK, { id: enterprise(), matter: 'HONORS', caseRef: 'x'.repeat(129) }, 'demo-approval-key');
     assert.match(r.errors![0]!.message, /caseRef is 129 characters long: expected at most 128/);
+  });
+});
+
+describe('representations from other gateways', () => {
+  it('reads a record whose null validUntil was left out as open-ended, not as ended', () => {
+    const record = { id: 'r1', version: 1, subjectId: '91430100MA4L0L0000', department: 'tax', category: 'MAJOR_TAX_VIOLATION', listType: 'BLACK', decisionNo: 'D-1', decidedOn: '2026-01-05', status: 'ACTIVE', summary: 's', recordedAt: '2026-01-05T00:00:00.000Z' };
+    const sources = sourcesOf({ __typename: 'Subject', id: '91430100MA4L0L0000', tax: { known: true, records: [record] } });
+    assert.equal(sources.get('tax')!.records[0]!.validUntil, null);
   });
 });

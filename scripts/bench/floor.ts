@@ -14,7 +14,7 @@ import { IdSequence } from './answers.js';
 import { serveLoadJob } from './load-child.js';
 import { PhaseRecorder } from './phase-recorder.js';
 import { PlanExecutor, type PlanExecutorOptions } from './plan-executor.js';
-import type { LoadMode, LoadPhaseResult } from './protocol.js';
+import type { LoadMode, LoadPhaseResult, PublishShare } from './protocol.js';
 
 export interface FloorJob {
   name: string;
@@ -26,29 +26,36 @@ export interface FloorJob {
   ids: string[];
   batchSize: number;
   mandatoryIds: string[];
+  /** The verdict each subject's check must give (found by the floor before the load). */
+  expectedVerdicts?: Record<string, string>;
+  /** The subjects publications are for (mixed loads), apart from those checked. */
+  publishIds?: string[];
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
+  /** Mixed loads: the plan of the publication sent in place of some requests, and its caller. */
+  publish?: { plan: PlanNode; subgraphs: PlanExecutorOptions; share: PublishShare };
 }
 
-async function runPhase(job: FloorJob, executor: PlanExecutor, seconds: number, sequence: IdSequence): Promise<LoadPhaseResult> {
-  const recorder = new PhaseRecorder({ mode: job.mode, mandatory: new Set(job.mandatoryIds) });
+async function runPhase(job: FloorJob, executors: { main: PlanExecutor; publish: PlanExecutor | null }, seconds: number, sequence: IdSequence): Promise<LoadPhaseResult> {
+  const recorder = new PhaseRecorder({ mode: job.mode, mandatory: new Set(job.mandatoryIds), ...(job.expectedVerdicts ? { expected: job.expectedVerdicts } : {}) });
   let fetches = 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const connection = async () => {
     while (performance.now() < deadline) {
-      const { variables, expect } = sequence.take();
+      const next = sequence.take();
+      const publication = next.decisionNo !== undefined;
       const t0 = performance.now();
-      const execution = await executor.execute(job.plan, variables);
+      const execution = publication ? await executors.publish!.execute(job.publish!.plan, next.variables) : await executors.main.execute(job.plan, next.variables);
       recorder.latency(performance.now() - t0);
       fetches += execution.fetches;
       if (execution.errors.length > 0) {
         const first = execution.errors[0]!;
         recorder.failAnswer(`subgraph error (${first.slice(0, first.indexOf(':'))})`, execution.errors.join('; '));
       } else {
-        recorder.answer(execution.data, expect);
+        recorder.answer(execution.data, next);
       }
     }
   };
@@ -59,7 +66,7 @@ async function runPhase(job: FloorJob, executor: PlanExecutor, seconds: number, 
 }
 
 await serveLoadJob<FloorJob>('scripts/bench/floor.ts', async (job) => {
-  const executor = new PlanExecutor(job.subgraphs);
-  const sequence = new IdSequence(job.ids, job.mode, job.batchSize, Math.floor(Math.random() * job.ids.length));
-  return { phase: (seconds) => runPhase(job, executor, seconds, sequence) };
+  const executors = { main: new PlanExecutor(job.subgraphs), publish: job.publish ? new PlanExecutor(job.publish.subgraphs) : null };
+  const sequence = new IdSequence(job.ids, job.mode, job.batchSize, Math.floor(Math.random() * job.ids.length), job.publish?.share, job.publishIds ?? job.ids);
+  return { phase: (seconds) => runPhase(job, executors, seconds, sequence) };
 });

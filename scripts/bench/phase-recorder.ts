@@ -1,4 +1,4 @@
-import { checkData, isWrong, type AnswerRules } from './answers.js';
+import { checkData, checkPublication, isWrong, type AnswerRules, type NextRequest } from './answers.js';
 import type { LoadPhaseResult } from './protocol.js';
 
 type Json = Record<string, any>;
@@ -21,6 +21,7 @@ export class PhaseRecorder {
   private withRecords = 0;
   private subjects = 0;
   private subjectsWithRecords = 0;
+  private published = 0;
   private readonly verdicts: Record<string, number> = {};
   private readonly errorReasons: Record<string, number> = {};
   private readonly errorSamples: string[] = [];
@@ -44,8 +45,10 @@ export class PhaseRecorder {
     this.fail(reason, detail);
   }
 
-  /** An answer's data, checked against the ids asked. */
-  answer(data: Json | null | undefined, expect: readonly string[]): void {
+  /** An answer's data, checked against the request (the ids asked, or the publication). */
+  answer(data: Json | null | undefined, request: Pick<NextRequest, 'expect' | 'decisionNo'>): void {
+    if (request.decisionNo !== undefined) return this.publication(data, request.expect[0]!, request.decisionNo);
+    const { expect } = request;
     this.responses++;
     const outcome = checkData(data, expect, this.rules);
     if (isWrong(outcome)) return this.fail(outcome.reason, outcome.detail);
@@ -54,6 +57,14 @@ export class PhaseRecorder {
     this.subjectsWithRecords += outcome.subjectsWithRecords;
     if (outcome.subjectsWithRecords > 0) this.withRecords++;
     for (const [verdict, n] of Object.entries(outcome.verdicts)) this.verdicts[verdict] = (this.verdicts[verdict] ?? 0) + n;
+  }
+
+  private publication(data: Json | null | undefined, subjectId: string, decisionNo: string): void {
+    this.responses++;
+    const wrong = checkPublication(data, { subjectId, decisionNo });
+    if (wrong) return this.fail(wrong.reason, wrong.detail);
+    this.valid++;
+    this.published++;
   }
 
   result(elapsedMs: number, loadCpuMs: number, extra: Pick<LoadPhaseResult, 'autocannon' | 'fetches'> = {}): LoadPhaseResult {
@@ -70,6 +81,7 @@ export class PhaseRecorder {
       subjects: this.subjects,
       subjectsWithRecords: this.subjectsWithRecords,
       verdicts: this.verdicts,
+      published: this.published,
       latencyMs: {
         p50: round(percentile(sorted, 50)),
         p90: round(percentile(sorted, 90)),

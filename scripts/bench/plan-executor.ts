@@ -8,7 +8,7 @@
  * back in order; `Sequence` awaits, `Parallel` starts every branch at once. It talks to the
  * subgraphs as gateway/subgraph-datasource.ts does: an undici Pool per subgraph (keep-alive,
  * pipelining 1), the same headers (caller, `x-request-id` per incoming request, the request
- * signature over each body), the same timeout.
+ * signature over each body unless the subgraphs do not check it), the same timeout.
  * Unlike the gateway it makes no answer for a client: the merged data is the result.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,8 +27,11 @@ export interface PlanExecutorOptions {
   timeoutMs: number;
   /** Keep-alive connections per subgraph (the gateway's SUBGRAPH_CONNECTIONS). */
   connections: number;
-  /** The secret the gateway signs its subgraph requests with (subgraphs refuse unsigned ones). */
-  signingSecret: string;
+  /**
+   * The secret the gateway signs its subgraph requests with (subgraphs refuse unsigned ones), or
+   * null not to sign, when the subgraphs do not ask for signatures (REQUIRE_GATEWAY_SIGNATURE=false).
+   */
+  signingSecret: string | null;
 }
 
 export interface Execution {
@@ -135,7 +138,8 @@ export class PlanExecutor {
     if (!target) throw new Error(`no URL for subgraph ${node.serviceName}`);
     run.fetches++;
     const body = JSON.stringify({ query: node.operation, variables, operationName: node.operationName });
-    const headers = { ...run.headers, ...signRequest(this.options.signingSecret, 'POST', target.path, run.headers, body) };
+    const secret = this.options.signingSecret;
+    const headers = secret === null ? run.headers : { ...run.headers, ...signRequest(secret, 'POST', target.path, run.headers, body) };
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     let status: number;

@@ -8,16 +8,27 @@
 
 /**
  * What a request asks: one subject's view, a batch of views, one check before approval, a batch
- * of checks. Single modes send `{ id }`, batch modes `{ ids }`.
+ * of checks, or (mixed) one check, with a department's publication of a new record in place of
+ * every n-th check. Single modes send `{ id }`, batch modes `{ ids }`, a publication `{ input }`.
  */
-export type LoadMode = 'subject' | 'batch' | 'check' | 'batch-check';
+export type LoadMode = 'subject' | 'batch' | 'check' | 'batch-check' | 'mixed';
 
 export function isBatchMode(mode: LoadMode): boolean {
   return mode === 'batch' || mode === 'batch-check';
 }
 
 export function isCheckMode(mode: LoadMode): boolean {
-  return mode === 'check' || mode === 'batch-check';
+  return mode === 'check' || mode === 'batch-check' || mode === 'mixed';
+}
+
+/** The publications of a mixed load: every `every`-th request is one, each of a new decision. */
+export interface PublishShare {
+  every: number;
+  /** Prefix of the decision numbers, unique to the load child, so that every publication writes. */
+  tag: string;
+  /** The record category (of the department the key belongs to) and the decision date. */
+  category: string;
+  decidedOn: string;
 }
 
 export interface LoadPhaseResult {
@@ -37,6 +48,8 @@ export interface LoadPhaseResult {
   subjectsWithRecords: number;
   /** Checks in valid responses by verdict (checks only). */
   verdicts: Record<string, number>;
+  /** Publications among the valid responses (mixed only). */
+  published: number;
   latencyMs: { p50: number; p90: number; p99: number; mean: number; max: number };
   /** autocannon's own counters (gateway runs only). */
   autocannon?: { totalRequests: number; totalCompletedRequests: number; errors: number; timeouts: number; non2xx: number; p50: number; p99: number };

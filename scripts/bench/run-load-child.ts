@@ -1,19 +1,24 @@
 /**
  * The parent side of protocol.ts: starts a load child (scripts/bench-load.ts or
  * scripts/bench/floor.ts) on the given cores, hands it its job, and reads the CPU counters of the
- * gateway, the subgraphs and the whole machine around its measured phase (the child reports its
- * own, `loadCpuMs`: it may be gone from /proc by the time its result is read).
+ * gateway measured (with its worker processes, if any), the subgraphs and the whole machine around
+ * its measured phase (the child reports its own, `loadCpuMs`: it may be gone from /proc by the
+ * time its result is read).
  */
 import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { clockTicksPerSecond, pinnedCommand, processCpuMs, ROOT, type StackHandle } from '../stack-processes.js';
+import { clockTicksPerSecond, pinnedCommand, processCpuMs, ROOT } from '../stack-processes.js';
+import { processTreeCpuMs } from './processes.js';
 import type { LoadPhaseResult, ParentMessage, WorkerMessage } from './protocol.js';
 
 /** CPU milliseconds spent during the measured phase. */
 export interface PhaseCpu {
+  /** The gateway measured (0 for the floor, which reports its own). */
   gateway: number;
   subgraphs: number;
+  /** The database server (MySQL), when its process was given; else 0. */
+  database: number;
   /** The whole machine, all cores. */
   machine: number;
 }
@@ -30,7 +35,10 @@ export interface LoadChildOptions<J> {
   job: J & { name: string; warmupSeconds: number; durationSeconds: number };
   /** taskset core list for the child; unset: not pinned. */
   cores: string | undefined;
-  stack: StackHandle;
+  /** Processes whose CPU is read around the measured phase: the gateway (null for none) and the subgraphs. */
+  pids: { gateway: number | null; subgraphs: number[]; database?: number | null };
+  /** Rejects when a process the load depends on dies meanwhile. */
+  crashed: Promise<never>;
   /** The longest the child may take, warm-up and start-up included. */
   limitMs: number;
   /** Called with the child once spawned and with undefined once it is gone (for cleanup on Ctrl-C). */
@@ -53,13 +61,15 @@ function machineBusyMs(): number {
 
 /** Runs one job in a fresh child process and returns its phases with the CPU of the measured one. */
 export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<ChildRun> {
-  const { job, stack } = options;
+  const { job } = options;
   const [command, args] = pinnedCommand(options.cores, process.execPath, ['--import', 'tsx', path.join(ROOT, options.file)]);
   const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   options.track(child);
-  const subgraphPids = Object.values(stack.services).map((p) => p.pid);
+  const subgraphPids = options.pids.subgraphs;
+  const gatewayPid = options.pids.gateway;
   const read = (): PhaseCpu => ({
-    gateway: processCpuMs(stack.gatewayPid),
+    gateway: gatewayPid === null ? 0 : processTreeCpuMs(gatewayPid),
+    database: options.pids.database ? processCpuMs(options.pids.database) : 0,
     subgraphs: subgraphPids.reduce((sum, pid) => sum + processCpuMs(pid), 0),
     machine: machineBusyMs(),
   });
@@ -82,7 +92,7 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
       } else if (m.type === 'result') {
         const after = read();
         const b = before!;
-        const cpu = { gateway: after.gateway - b.gateway, subgraphs: after.subgraphs - b.subgraphs, machine: after.machine - b.machine };
+        const cpu = { gateway: after.gateway - b.gateway, subgraphs: after.subgraphs - b.subgraphs, database: after.database - b.database, machine: after.machine - b.machine };
         done(null, { warmup, measured: m.result, cpu });
       } else if (m.type === 'failed') {
         done(new Error(`${job.name}: load child failed: ${m.message}`));
@@ -92,11 +102,8 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
     child.once('error', (err) => done(err));
     child.send({ type: 'job', job } satisfies ParentMessage<J>);
   });
-  const crashed = stack.unexpectedExit.then((exit) => {
-    throw new Error(`${exit.name} exited (${exit.signal ?? `code ${exit.code}`}) during ${job.name}:\n${stack.logs(exit.name)}`);
-  });
   try {
-    return await options.guard(Promise.race([outcome, crashed]));
+    return await options.guard(Promise.race([outcome, options.crashed]));
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -11,7 +11,9 @@ function answerOf(value: unknown): SourceAnswer | null {
   if (value === null || typeof value !== 'object') return null;
   const { known, records } = value as { known?: unknown; records?: unknown };
   if (!Array.isArray(records)) return null;
-  return { known: known === true, records: records as CreditRecord[] };
+  // A representation may leave out a field whose value is null (some gateways do): an absent
+  // `validUntil` is an open-ended record, not one that ended.
+  return { known: known === true, records: (records as CreditRecord[]).map((r) => (r.validUntil === undefined ? { ...r, validUntil: null } : r)) };
 }
 
 /**
