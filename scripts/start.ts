@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEMO_CLIENTS } from '../gateway/clients.js';
+import { clientsSourceFromEnv } from '../gateway/config.js';
 import { launchStack, runSeed, type StackHandle } from './stack-processes.js';
 
 const { values } = parseArgs({ options: { subjects: { type: 'string' } }, strict: true });
@@ -71,13 +72,18 @@ try {
 }
 
 const origin = new URL(stack.gatewayUrl).origin;
+// The demo keys work only when no other client source is configured (clientsSourceFromEnv).
+const demoKeys = clientsSourceFromEnv().kind === 'demo';
 console.log(`
 Credit platform is running.
   GraphQL   ${stack.gatewayUrl}
-  GraphiQL  ${origin}/graphiql   (analysts: enter demo-analyst-key)
-  Status    ${origin}/status     (health: ${origin}/health/ready, metrics: ${origin}/metrics)
+  GraphiQL  ${origin}/graphiql   (analysts and the credit office: ${demoKeys ? 'enter demo-analyst-key' : 'enter your key'})
+  Status    ${origin}/status     (health: ${origin}/health/ready, metrics: ${origin}/metrics; an analyst's key)
 Subgraphs (internal):
 ${Object.entries(stack.serviceUrls).map(([name, url]) => `  ${name.padEnd(9)} ${url}`).join('\n')}
-Demo keys (send as Authorization: Bearer <key>):
-${DEMO_CLIENTS.map((c) => `  ${(c.key ?? "").padEnd(20)} ${c.role.padEnd(16)} ${c.label}`).join('\n')}
+${
+  demoKeys
+    ? `Demo keys (send as Authorization: Bearer <key>):\n${DEMO_CLIENTS.map((c) => `  ${(c.key ?? '').padEnd(21)} ${c.role.padEnd(16)} ${c.label}`).join('\n')}`
+    : `Clients: ${process.env.CLIENTS_SOURCE === 'database' ? 'the registry database (npm run clients -- list)' : `CLIENTS_FILE ${process.env.CLIENTS_FILE}`}`
+}
 Press Ctrl-C to stop.`);
