@@ -39,6 +39,31 @@ const BASE_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'applic
 /** The fixed headers and the caller's, per caller (a client's caller is one object for all its requests). */
 const callerHeaderCache = new WeakMap<Caller, Readonly<Record<string, string>>>();
 
+/** What is known of a fetch's query text once: its JSON form and whether it fetches entities. */
+interface PreparedQuery {
+  json: string;
+  entities: boolean;
+}
+
+/** Query plans send the same few query texts again and again: prepare each once. */
+const preparedQueries = new Map<string, PreparedQuery>();
+
+function prepared(query: string): PreparedQuery {
+  let entry = preparedQueries.get(query);
+  if (!entry) {
+    if (preparedQueries.size >= 1000) preparedQueries.clear();
+    entry = { json: JSON.stringify(query), entities: query.includes('_entities') };
+    preparedQueries.set(query, entry);
+  }
+  return entry;
+}
+
+/** The request body, with the query's JSON form reused. */
+function bodyOf(query: PreparedQuery, variables: Record<string, unknown> | undefined, operationName: string | undefined): string {
+  const rest = `${variables === undefined ? '' : `,"variables":${JSON.stringify(variables)}`}${operationName === undefined ? '' : `,"operationName":${JSON.stringify(operationName)}`}`;
+  return `{"query":${query.json}${rest}}`;
+}
+
 function headersOf(caller: Caller): Readonly<Record<string, string>> {
   let headers = callerHeaderCache.get(caller);
   if (!headers) {
@@ -96,7 +121,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   ): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = context?.caller ? { ...headersOf(context.caller) } : { ...BASE_HEADERS };
     if (context?.requestId) headers[CallerHeader.requestId] = context.requestId;
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    const query = prepared(request.query ?? '');
+    const body = bodyOf(query, request.variables, request.operationName);
     if (this.options.signingSecret !== null) Object.assign(headers, signRequest(this.options.signingSecret, 'POST', this.path, headers, body));
 
     // undici takes an EventEmitter as the signal: lighter than an AbortController per fetch.
@@ -120,7 +146,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (parsed === null || typeof parsed !== 'object' || (!('data' in parsed) && !Array.isArray(parsed.errors))) {
       throw new SourceFailure(`HTTP ${status} with a body that is not a GraphQL response`);
     }
-    const isEntityFetch = request.query?.includes('_entities') && Array.isArray(request.variables?.representations);
+    const isEntityFetch = query.entities && Array.isArray(request.variables?.representations);
     if (isEntityFetch) checkEntities(parsed, request.variables!.representations as unknown[]);
     return parsed;
   }
