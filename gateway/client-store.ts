@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { lockForWrite, migrate, openDatabase, type DatabaseConfig } from '../subgraphs/kit/database.js';
-import { registryTables } from '../subgraphs/registry/migrations/20261127002000_registry.js';
-import { clientsTables } from '../subgraphs/registry/migrations/20261127002100_clients.js';
+import { sha256Hex } from '../subgraphs/kit/audit.js';
+import { REGISTRY_MIGRATIONS } from '../subgraphs/registry/migrations/index.js';
 import type { ClientDefinition, ClientFields } from './clients.js';
 
 /**
@@ -68,7 +68,7 @@ export class ClientStore {
   static async open(database: DatabaseConfig): Promise<ClientStore> {
     const db = await openDatabase(database);
     try {
-      await migrate(db, [registryTables, clientsTables]);
+      await migrate(db, REGISTRY_MIGRATIONS);
     } catch (err) {
       await db.destroy();
       throw err;
@@ -115,7 +115,7 @@ export class ClientStore {
       const client = await this.client(trx, clientId);
       if (client.disabled_at) throw new ClientChangeRefused(`client ${clientId} is disabled (since ${client.disabled_at}): enable it again with add --update before issuing a key`);
       const key = newKey();
-      const sha256 = createHash('sha256').update(key).digest('hex');
+      const sha256 = sha256Hex(key);
       await trx('client_keys').insert({ sha256, client_id: clientId, expires_at: expiresAt, created_at: new Date().toISOString(), revoked_at: null });
       return { key, sha256, expiresAt };
     });

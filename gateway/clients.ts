@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Caller, Role } from '../subgraphs/kit/caller.js';
 import type { DatabaseConfig } from '../subgraphs/kit/database.js';
+import { sha256Hex } from '../subgraphs/kit/audit.js';
 import { ConfigError } from '../subgraphs/kit/env.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
 import { ClientStore, type StoredClient } from './client-store.js';
@@ -136,9 +136,8 @@ export function loadClientsFile(file: string): ClientDefinition[] {
   return clients;
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+/** Re-exported for callers that hash API keys next to the clients (tests, tools). */
+export { sha256Hex };
 
 export type AuthResult = { caller: Caller } | { reason: string };
 

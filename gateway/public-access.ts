@@ -1,4 +1,4 @@
-import { getOperationAST, Kind, parse, type DocumentNode, type FieldNode, type ObjectTypeDefinitionNode, type SelectionSetNode, type TypeNode } from 'graphql';
+import { getOperationAST, Kind, parse, type DocumentNode, type FieldNode, type ObjectTypeDefinitionNode, type TypeNode } from 'graphql';
 
 /** The only fields the public may reach, under each department's namespace. */
 const PUBLIC_QUERY_FIELD = 'publicList';
@@ -8,10 +8,8 @@ function namedType(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
 }
 
-/** The namespaces (root fields) whose type offers `field`, read from the supergraph SDL. */
-function namespacesOffering(doc: DocumentNode, root: 'Query' | 'Mutation', field: string): Set<string> {
-  const types = new Map<string, ObjectTypeDefinitionNode>();
-  for (const def of doc.definitions) if (def.kind === Kind.OBJECT_TYPE_DEFINITION) types.set(def.name.value, def);
+/** The namespaces (root fields) whose type offers `field`, read from the supergraph SDL's object types. */
+function namespacesOffering(types: ReadonlyMap<string, ObjectTypeDefinitionNode>, root: 'Query' | 'Mutation', field: string): Set<string> {
   const names = new Set<string>();
   for (const f of types.get(root)?.fields ?? []) {
     if (types.get(namedType(f.type))?.fields?.some((x) => x.name.value === field)) names.add(f.name.value);
@@ -29,9 +27,10 @@ export class PublicAccessPolicy {
   private readonly mutations: Set<string>;
 
   constructor(supergraphSdl: string) {
-    const doc = parse(supergraphSdl);
-    this.queries = namespacesOffering(doc, 'Query', PUBLIC_QUERY_FIELD);
-    this.mutations = namespacesOffering(doc, 'Mutation', PUBLIC_MUTATION_FIELD);
+    const types = new Map<string, ObjectTypeDefinitionNode>();
+    for (const def of parse(supergraphSdl).definitions) if (def.kind === Kind.OBJECT_TYPE_DEFINITION) types.set(def.name.value, def);
+    this.queries = namespacesOffering(types, 'Query', PUBLIC_QUERY_FIELD);
+    this.mutations = namespacesOffering(types, 'Mutation', PUBLIC_MUTATION_FIELD);
   }
 
   refuse(query: unknown, operationName?: unknown): string | null {
@@ -61,8 +60,7 @@ export class PublicAccessPolicy {
   }
 
   private onlyField(namespace: FieldNode, allowed: string): string | null {
-    const set: SelectionSetNode | undefined = namespace.selectionSet;
-    for (const s of set?.selections ?? []) {
+    for (const s of namespace.selectionSet?.selections ?? []) {
       if (s.kind !== Kind.FIELD) return 'fragments are not accepted on the public endpoint';
       if (s.name.value !== allowed && s.name.value !== '__typename') return `${namespace.name.value}.${s.name.value} is not public: only ${namespace.name.value}.${allowed} is`;
     }

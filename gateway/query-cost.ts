@@ -28,7 +28,7 @@ import {
  * length, else its `limit` argument (or that argument's default), else `LIST_ESTIMATE`.
  * Introspection is not counted (it is limited to analysts and bounded by the schema).
  */
-export const LIST_ESTIMATE = 10;
+const LIST_ESTIMATE = 10;
 const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
   'Subject.creditCheck': 10,
   'Subject.creditPreview': 10,

@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext } from 'graphql';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { envInt } from '../subgraphs/kit/env.js';
 
@@ -27,14 +27,14 @@ export function queryLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): QueryL
   };
 }
 
-function depthOf(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
+function depthOf(set: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
   let deepest = 0;
   for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) deepest = Math.max(deepest, s.selectionSet ? 1 + depthOf(s.selectionSet, fragments, seen) : 1);
-    else if (s.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(s.selectionSet, fragments, seen));
+    if (s.kind === Kind.FIELD) deepest = Math.max(deepest, s.selectionSet ? 1 + depthOf(s.selectionSet, context, seen) : 1);
+    else if (s.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(s.selectionSet, context, seen));
     else if (!seen.has(s.name.value)) {
-      const fragment = fragments.get(s.name.value);
-      if (fragment) deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, new Set([...seen, s.name.value])));
+      const fragment = context.getFragment(s.name.value);
+      if (fragment) deepest = Math.max(deepest, depthOf(fragment.selectionSet, context, new Set([...seen, s.name.value])));
     }
   }
   return deepest;
@@ -44,8 +44,7 @@ function depthOf(set: SelectionSetNode, fragments: Map<string, FragmentDefinitio
 export function limitRules(limits: QueryLimits): ((context: ValidationContext) => ASTVisitor)[] {
   const depth = (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(node) {
-      const fragments = new Map(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-      const d = depthOf(node.selectionSet, fragments, new Set());
+      const d = depthOf(node.selectionSet, context, new Set());
       if (d > limits.maxDepth) {
         context.reportError(new GraphQLError(`operation ${node.name?.value ?? '(anonymous)'} is ${d} levels deep: at most ${limits.maxDepth} are allowed`, { nodes: [node], extensions: { code: 'QUERY_TOO_DEEP', limit: limits.maxDepth } }));
       }

@@ -3,8 +3,7 @@ import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Knex } from 'knex';
 import { migrate, openDatabase, type DatabaseConfig } from '../subgraphs/kit/database.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
-import { registryTables } from '../subgraphs/registry/migrations/20261127002000_registry.js';
-import { clientsTables } from '../subgraphs/registry/migrations/20261127002100_clients.js';
+import { REGISTRY_MIGRATIONS } from '../subgraphs/registry/migrations/index.js';
 import { RegistryStore } from '../subgraphs/registry/store.js';
 
 const log = createLogger('gateway');
@@ -39,7 +38,7 @@ export class RegistrySource {
 
   static async open(database: DatabaseConfig, fallbackFile: string, pollMs: number): Promise<RegistrySource> {
     const db = await openDatabase(database);
-    await migrate(db, [registryTables, clientsTables]);
+    await migrate(db, REGISTRY_MIGRATIONS);
     return new RegistrySource(new RegistryStore(db), db, fallbackFile, pollMs);
   }
 

@@ -7,7 +7,7 @@ import { ConfigError } from '../subgraphs/kit/env.js';
 import { ErrorCode } from '../subgraphs/kit/errors.js';
 
 /** Roles that may run only registered operations when the safelist is on. */
-export const SAFELISTED_ROLES: readonly Role[] = ['APPROVAL_SYSTEM'];
+const SAFELISTED_ROLES: readonly Role[] = ['APPROVAL_SYSTEM'];
 
 /** The fragments an operation uses, followed transitively. */
 function fragmentsUsed(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {

@@ -66,17 +66,18 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const dataSources: SubgraphDataSource[] = [];
   const registry = config.registry ? await RegistrySource.open(config.registry, config.supergraphFile, config.registryPollMs) : null;
   const recorder = registry ? new OperationRecorder(registry.store, OPERATION_FLUSH_MS) : null;
-  let publicPolicy = new PublicAccessPolicy(readFileSync(config.supergraphFile, 'utf8'));
+  const supergraphFile = readFileSync(config.supergraphFile, 'utf8');
+  let publicPolicy = new PublicAccessPolicy(supergraphFile);
   // Observability (metrics, recent source errors, readiness and status, request logs): gateway/http-routes.ts.
   const metrics = new GatewayMetrics(() => registry?.version ?? 0);
   const sourceErrors = new RecentSourceErrors();
   const probe = new SubgraphProbe(config.subgraphTimeoutMs, new Set(config.markedDown ?? []), (name, up) => metrics.probed(name, up));
   const requestLog = new RequestLog(log, metrics);
   const fetchObserver = reportFetches(metrics, sourceErrors, log);
-  let supergraph = { sdl: readFileSync(config.supergraphFile, 'utf8'), hash: '' };
+  let supergraph = { sdl: supergraphFile, hash: sha256(supergraphFile) };
 
   const gateway = new ApolloGateway({
-    supergraphSdl: registry ? registry.hook() : readFileSync(config.supergraphFile, 'utf8'),
+    supergraphSdl: registry ? registry.hook() : supergraphFile,
     buildService: ({ name, url }) => {
       const source = new SubgraphDataSource({
         name,
@@ -118,7 +119,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   await server.start();
   const operatorRoutes = new OperatorRoutes({
     registry,
-    supergraph: () => (supergraph.hash ? supergraph : { sdl: supergraph.sdl, hash: sha256(supergraph.sdl) }),
+    supergraph: () => supergraph,
     subgraphUrls: config.subgraphUrls,
     probe,
     errors: sourceErrors,
@@ -135,7 +136,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   const publicLimiter = new RateLimiter(config.publicRatePerMinute);
   // Per client, with a burst of a tenth of a minute's allowance.
-  const clientLimiter = new RateLimiter(config.clientRatePerMinute ?? 60_000, Math.max(10, Math.ceil((config.clientRatePerMinute ?? 60_000) / 10)));
+  const clientRate = config.clientRatePerMinute ?? 60_000;
+  const clientLimiter = new RateLimiter(clientRate, Math.max(10, Math.ceil(clientRate / 10)));
   const fail = (res: ServerResponse, requestId: string, idHeader: Record<string, string>) => (err: unknown) => {
     if (err instanceof BodyTooLargeError) {
       sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, idHeader);

@@ -95,6 +95,11 @@ function describeProblem(p: AuditProblem): string {
   return `${p.kind.toUpperCase()} ${what}: ${p.detail}`;
 }
 
+/** The first problem in full, and how many more there are. */
+function describeProblems(first: AuditProblem, problems: number): string {
+  return `${describeProblem(first)}${problems > 1 ? ` (+${problems - 1} more)` : ''}`;
+}
+
 /** The report as lines for a terminal. */
 export function formatReport(report: AuditReport): string[] {
   const lines: string[] = [];
@@ -103,7 +108,7 @@ export function formatReport(report: AuditReport): string[] {
     const { chain } = d;
     const counts = `${chain.verified} of ${chain.entries} entries verified`;
     const state = chain.first
-      ? `${describeProblem(chain.first)}${chain.problems > 1 ? ` (+${chain.problems - 1} more)` : ''}; ${counts}`
+      ? `${describeProblems(chain.first, chain.problems)}; ${counts}`
       : chain.entries === 0
         ? 'chain empty: nothing written yet'
         : `chain intact: ${counts}, head ${chain.head!.seq} ${chain.head!.hash}`;
@@ -111,7 +116,7 @@ export function formatReport(report: AuditReport): string[] {
     if (d.checks) {
       const c = d.checks;
       const pre = c.preChain > 0 ? `, ${c.preChain} from before the chain` : '';
-      lines.push(`${''.padEnd(width)}  checks: ${c.first ? `${describeProblem(c.first)}${c.problems > 1 ? ` (+${c.problems - 1} more)` : ''}; ` : ''}${c.matched} of ${c.rows} rows match their entries${pre}`);
+      lines.push(`${''.padEnd(width)}  checks: ${c.first ? `${describeProblems(c.first, c.problems)}; ` : ''}${c.matched} of ${c.rows} rows match their entries${pre}`);
     }
   }
   lines.push(report.intact ? 'audit:verify: every chain is intact' : 'audit:verify: ALTERED OR MISSING ENTRIES FOUND');

@@ -8,30 +8,14 @@
  * new record.
  */
 import autocannon from 'autocannon';
-import { IdSequence, type NextRequest } from './bench/answers.js';
-import { serveLoadJob } from './bench/load-child.js';
-import { PhaseRecorder } from './bench/phase-recorder.js';
-import type { LoadMode, LoadPhaseResult, PublishShare } from './bench/protocol.js';
+import type { IdSequence, NextRequest } from './bench/answers.js';
+import { jobRecorder, jobSequence, serveLoadJob, type LoadJobBase } from './bench/load-child.js';
+import type { LoadPhaseResult, PublishShare } from './bench/protocol.js';
 
-export interface LoadJob {
-  name: string;
+export interface LoadJob extends LoadJobBase {
   url: string;
   token: string;
   query: string;
-  mode: LoadMode;
-  /** Subject ids to draw from, already in the order to use them (shuffled by the parent). */
-  ids: string[];
-  /** Ids per request in batch modes. */
-  batchSize: number;
-  /** Subjects whose check must be MANDATORY_RESTRICTION. */
-  mandatoryIds: string[];
-  /** The verdict each subject's check must give (found by the floor before the load). */
-  expectedVerdicts?: Record<string, string>;
-  /** The subjects publications are for (mixed loads), apart from those checked. */
-  publishIds?: string[];
-  connections: number;
-  warmupSeconds: number;
-  durationSeconds: number;
   /** Per-request timeout. */
   timeoutSeconds: number;
   /**
@@ -48,7 +32,7 @@ type Json = Record<string, any>;
 /** Runs autocannon once and checks every response. */
 async function runPhase(job: LoadJob, durationSeconds: number, sequence: IdSequence): Promise<LoadPhaseResult> {
   const target = new URL(job.url);
-  const recorder = new PhaseRecorder({ mode: job.mode, mandatory: new Set(job.mandatoryIds), ...(job.expectedVerdicts ? { expected: job.expectedVerdicts } : {}) });
+  const recorder = jobRecorder(job);
 
   const check = (status: number, body: string, request: NextRequest) => {
     if (status !== 200) return recorder.failAnswer(`HTTP ${status}`, body);
@@ -119,7 +103,6 @@ async function runPhase(job: LoadJob, durationSeconds: number, sequence: IdSeque
 }
 
 await serveLoadJob<LoadJob>('scripts/bench-load.ts', async (job) => {
-  // The warm-up starts where the measurement would, so both draw from the whole pool.
-  const sequence = new IdSequence(job.ids, job.mode, job.batchSize, Math.floor(Math.random() * job.ids.length), job.publish?.share, job.publishIds ?? job.ids);
+  const sequence = jobSequence(job);
   return { phase: (seconds) => runPhase(job, seconds, sequence) };
 });

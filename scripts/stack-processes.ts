@@ -143,7 +143,8 @@ class Tail {
   }
 }
 
-interface Spawned {
+/** A child process with the last lines of its output. */
+export interface Spawned {
   name: string;
   child: ChildProcess;
   tail: Tail;
@@ -170,6 +171,14 @@ function spawnTs(
   cores?: string,
 ): Spawned {
   const [command, argv] = pinnedCommand(cores, process.execPath, ['--import', 'tsx', path.join(ROOT, file), ...args]);
+  return spawnWithTail(name, command, argv, env, output);
+}
+
+/**
+ * Runs `command argv` from the repository root; with output `quiet` its output is kept in the tail.
+ * `exited` resolves once it has exited and its output is drained (or it could not be started).
+ */
+export function spawnWithTail(name: string, command: string, argv: string[], env: NodeJS.ProcessEnv, output: 'inherit' | 'quiet'): Spawned {
   const child = spawn(command, argv, {
     cwd: ROOT,
     env,
@@ -190,11 +199,12 @@ function spawnTs(
   return { name, child, tail, exited };
 }
 
-function isRunning(child: ChildProcess): boolean {
+export function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
-async function stopProcess(p: Spawned, graceMs = 5000): Promise<void> {
+/** SIGTERM, SIGKILL after `graceMs`; resolves once the process has exited. */
+export async function stopProcess(p: Spawned, graceMs = 5000): Promise<void> {
   if (!isRunning(p.child) || p.child.pid === undefined) return p.exited;
   p.child.kill('SIGTERM');
   const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);

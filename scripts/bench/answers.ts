@@ -34,7 +34,7 @@ export interface AnswerRules {
   expected?: Readonly<Record<string, string>>;
 }
 
-export function hasRecords(view: Json | null | undefined): boolean {
+function hasRecords(view: Json | null | undefined): boolean {
   if (!view) return false;
   for (const dept of ['tax', 'market', 'courts', 'finance']) {
     const records = view[dept]?.records;

@@ -10,35 +10,21 @@
  * counted, and the phase lasts until the last one ends.
  */
 import type { PlanNode } from '@apollo/query-planner';
-import { IdSequence } from './answers.js';
-import { serveLoadJob } from './load-child.js';
-import { PhaseRecorder } from './phase-recorder.js';
+import type { IdSequence } from './answers.js';
+import { jobRecorder, jobSequence, serveLoadJob, type LoadJobBase } from './load-child.js';
 import { PlanExecutor, type PlanExecutorOptions } from './plan-executor.js';
-import type { LoadMode, LoadPhaseResult, PublishShare } from './protocol.js';
+import type { LoadPhaseResult, PublishShare } from './protocol.js';
 
-export interface FloorJob {
-  name: string;
-  mode: LoadMode;
+export interface FloorJob extends LoadJobBase {
   /** The gateway's plan for the scenario's query (query-plans.ts). */
   plan: PlanNode;
   subgraphs: PlanExecutorOptions;
-  /** Subject ids to draw from, in the order to use them. */
-  ids: string[];
-  batchSize: number;
-  mandatoryIds: string[];
-  /** The verdict each subject's check must give (found by the floor before the load). */
-  expectedVerdicts?: Record<string, string>;
-  /** The subjects publications are for (mixed loads), apart from those checked. */
-  publishIds?: string[];
-  connections: number;
-  warmupSeconds: number;
-  durationSeconds: number;
   /** Mixed loads: the plan of the publication sent in place of some requests, and its caller. */
   publish?: { plan: PlanNode; subgraphs: PlanExecutorOptions; share: PublishShare };
 }
 
 async function runPhase(job: FloorJob, executors: { main: PlanExecutor; publish: PlanExecutor | null }, seconds: number, sequence: IdSequence): Promise<LoadPhaseResult> {
-  const recorder = new PhaseRecorder({ mode: job.mode, mandatory: new Set(job.mandatoryIds), ...(job.expectedVerdicts ? { expected: job.expectedVerdicts } : {}) });
+  const recorder = jobRecorder(job);
   let fetches = 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -67,6 +53,6 @@ async function runPhase(job: FloorJob, executors: { main: PlanExecutor; publish:
 
 await serveLoadJob<FloorJob>('scripts/bench/floor.ts', async (job) => {
   const executors = { main: new PlanExecutor(job.subgraphs), publish: job.publish ? new PlanExecutor(job.publish.subgraphs) : null };
-  const sequence = new IdSequence(job.ids, job.mode, job.batchSize, Math.floor(Math.random() * job.ids.length), job.publish?.share, job.publishIds ?? job.ids);
+  const sequence = jobSequence(job);
   return { phase: (seconds) => runPhase(job, executors, seconds, sequence) };
 });

@@ -2,11 +2,42 @@
  * The child side of the protocol in protocol.ts, shared by scripts/bench-load.ts and
  * scripts/bench/floor.ts: take the job, warm up, report, wait for `go`, measure, report, exit.
  */
-import type { LoadPhaseResult, ParentMessage, WorkerMessage } from './protocol.js';
+import { IdSequence } from './answers.js';
+import { PhaseRecorder } from './phase-recorder.js';
+import type { LoadMode, LoadPhaseResult, ParentMessage, PublishShare, WorkerMessage } from './protocol.js';
 
 export interface PhaseJob {
   warmupSeconds: number;
   durationSeconds: number;
+}
+
+/** What the jobs of both load children (scripts/bench-load.ts, scripts/bench/floor.ts) have in common. */
+export interface LoadJobBase extends PhaseJob {
+  name: string;
+  mode: LoadMode;
+  /** Subject ids to draw from, already in the order to use them (shuffled by the parent). */
+  ids: string[];
+  /** Ids per request in batch modes. */
+  batchSize: number;
+  /** Subjects whose check must be MANDATORY_RESTRICTION. */
+  mandatoryIds: string[];
+  /** The verdict each subject's check must give (found by the floor before the load). */
+  expectedVerdicts?: Record<string, string>;
+  /** The subjects publications are for (mixed loads), apart from those checked. */
+  publishIds?: string[];
+  connections: number;
+  /** Mixed loads: the publications sent in place of some requests. */
+  publish?: { share: PublishShare };
+}
+
+/** The job's request sequence; the warm-up starts where the measurement would, so both draw from the whole pool. */
+export function jobSequence(job: LoadJobBase): IdSequence {
+  return new IdSequence(job.ids, job.mode, job.batchSize, Math.floor(Math.random() * job.ids.length), job.publish?.share, job.publishIds ?? job.ids);
+}
+
+/** A recorder for one phase of the job, holding answers to its rules. */
+export function jobRecorder(job: LoadJobBase): PhaseRecorder {
+  return new PhaseRecorder({ mode: job.mode, mandatory: new Set(job.mandatoryIds), ...(job.expectedVerdicts ? { expected: job.expectedVerdicts } : {}) });
 }
 
 /** Runs phases of one job; `phase` is called for the warm-up (if any), then for the measurement. */

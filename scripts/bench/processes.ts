@@ -4,11 +4,10 @@
  * cores), waited for until a URL answers, and stopped (SIGTERM, SIGKILL after a grace period);
  * its last output lines are kept for the error message when it dies.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clockTicksPerSecond, pinnedCommand, ROOT } from '../stack-processes.js';
+import { clockTicksPerSecond, isRunning, pinnedCommand, ROOT, spawnWithTail, stopProcess } from '../stack-processes.js';
 
 export interface BenchProcess {
   name: string;
@@ -40,51 +39,21 @@ export interface StartOptions {
   nodeArgs?: string[];
 }
 
-class Tail {
-  private lines: string[] = [];
-  private partial = '';
-  push(chunk: Buffer | string): void {
-    const parts = (this.partial + chunk.toString()).split('\n');
-    this.partial = parts.pop() ?? '';
-    this.lines.push(...parts);
-    if (this.lines.length > 60) this.lines.splice(0, this.lines.length - 60);
-  }
-  text(): string {
-    return [...this.lines, ...(this.partial ? [this.partial] : [])].join('\n');
-  }
-}
-
 /** Starts a process and, with `readyUrl`, waits until it answers; a process that dies first rejects with its output. */
 export async function startProcess(options: StartOptions): Promise<BenchProcess> {
   const [command, args] = options.file
     ? pinnedCommand(options.cores, process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, options.file), ...(options.args ?? [])])
     : pinnedCommand(options.cores, options.command![0], [...options.command![1], ...(options.args ?? [])]);
-  const output = options.output ?? 'quiet';
-  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env: options.env, stdio: output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'] });
-  const tail = new Tail();
-  child.stdout?.on('data', (d: Buffer) => tail.push(d));
-  child.stderr?.on('data', (d: Buffer) => tail.push(d));
-  const exited = new Promise<void>((resolve) => {
-    child.once('close', () => resolve());
-    child.once('error', (err) => {
-      tail.push(`${options.name}: ${err.message}\n`);
-      if (child.pid === undefined) resolve();
-    });
-  });
-  const running = () => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
+  const spawned = spawnWithTail(options.name, command, args, options.env, options.output ?? 'quiet');
+  const { child, tail, exited } = spawned;
+  const running = () => isRunning(child) && child.pid !== undefined;
   const handle: BenchProcess = {
     name: options.name,
     pid: child.pid ?? -1,
     exited,
     running,
     logs: () => tail.text(),
-    async stop(graceMs = 5000) {
-      if (!running()) return exited;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: (graceMs = 5000) => stopProcess(spawned, graceMs),
   };
   if (!options.readyUrl) return handle;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);

@@ -22,7 +22,7 @@ export interface CpuProfile {
 }
 
 /** The package (`undici`, `@apollo/gateway`), the repository file (`gateway/metrics.ts`), or the runtime part a script URL belongs to. */
-export function moduleOf(url: string, root: string): string {
+function moduleOf(url: string, root: string): string {
   if (!url) return '(V8 built-ins and native code)';
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0] === 'internal' ? url.slice(5).split('/').slice(1, 2).join('/') || 'internal' : url.slice(5)}`;
   const file = url.startsWith('file://') ? new URL(url).pathname : url;

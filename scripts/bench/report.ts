@@ -105,7 +105,7 @@ function ratio(a: number | undefined, b: number | undefined): number | null {
  * share of its answers, to a tenth of a percent), then the most requests/s — the fastest of those
  * that answered every request right, when any did.
  */
-export function hiveBest(summaries: readonly Summary[], scenario: LoadMode): Summary | undefined {
+function hiveBest(summaries: readonly Summary[], scenario: LoadMode): Summary | undefined {
   const wrongShare = (s: Summary) => Math.round((1000 * s.errors) / Math.max(1, s.requests));
   return summaries
     .filter((s) => s.scenario === scenario && HIVE_TARGETS.includes(s.target))

@@ -1,5 +1,7 @@
 import { checkSubjectId, maskSubjectId } from './identifiers.js';
 
+const NOTHING_KEPT: ReadonlySet<string> = new Set();
+
 /** Any 18-character run that could be a resident identity number (17 digits and a digit or X). */
 const CANDIDATE = /(?<![0-9A-Z])[0-9]{17}[0-9X](?![0-9A-Z])/g;
 
@@ -17,7 +19,7 @@ export function maskIdentityNumbersIn(text: string): string {
  * `keep` are left alone: a subgraph keeps entity keys (`id`) whole because the gateway joins on
  * them, and the gateway masks them in the final answer.
  */
-export function maskIdentityNumbers(value: unknown, keep: ReadonlySet<string> = new Set()): unknown {
+export function maskIdentityNumbers(value: unknown, keep: ReadonlySet<string> = NOTHING_KEPT): unknown {
   if (typeof value === 'string') return maskIdentityNumbersIn(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = maskIdentityNumbers(value[i], keep);

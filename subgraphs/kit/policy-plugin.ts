@@ -17,7 +17,6 @@ export interface PolicyPluginOptions {
  * gateway and by every subgraph, each over its own schema.
  */
 export function accessPolicyPlugin<C extends { caller: Caller | null }>(options: PolicyPluginOptions = {}): ApolloServerPlugin<C> {
-  const keep = options.keepWhole ?? new Set<string>();
   return {
     async requestDidStart() {
       return {
@@ -28,7 +27,7 @@ export function accessPolicyPlugin<C extends { caller: Caller | null }>(options:
         async willSendResponse({ response, contextValue }) {
           if (seesFullIdentity(contextValue.caller) || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          if (result.data) maskIdentityNumbers(result.data, keep);
+          if (result.data) maskIdentityNumbers(result.data, options.keepWhole);
           if (result.errors) {
             result.errors = result.errors.map((e) => ({ ...e, message: maskIdentityNumbersIn(e.message) }));
           }

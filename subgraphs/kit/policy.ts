@@ -52,7 +52,19 @@ export interface Rule {
 }
 
 const ALL: readonly Role[] = ['APPROVAL_SYSTEM', 'ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'];
+const EVERYONE: readonly Role[] = [...ALL, 'PUBLIC'];
 const ANALYSTS: readonly Role[] = ['ANALYST', 'CREDIT_OFFICE'];
+const OFFICE: readonly Role[] = ['CREDIT_OFFICE'];
+/** Approval systems, departments and the credit office: who may use push subscriptions. */
+const SUBSCRIBERS: readonly Role[] = ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'];
+/** Departments and the credit office: who may change a department's data. */
+const DEPARTMENTS: readonly Role[] = ['DEPARTMENT', 'CREDIT_OFFICE'];
+/** Analysts, departments and the credit office: who may read a department's records. */
+const RECORD_READERS: readonly Role[] = ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'];
+
+/** The same rule for several fields of one type. */
+const sameRule = (type: string, fields: readonly string[], rule: Rule): Record<string, Rule> =>
+  Object.fromEntries(fields.map((f) => [`${type}.${f}`, rule]));
 
 /** A department acts only in its own namespace (the credit office acts in every one). */
 const ownNamespace = ({ caller, department }: RuleScope): string | null =>
@@ -83,7 +95,7 @@ const checkRules = {
 export const POLICY: Readonly<Record<string, Rule>> = {
   'Query.__schema': { name: 'introspection', roles: ANALYSTS, summary: 'Introspection (and so GraphiQL\'s docs): analysts and the credit office.' },
   'Query.__type': { name: 'introspection', roles: ANALYSTS, summary: 'Introspection: analysts and the credit office.' },
-  'Query.viewer': { name: 'viewer', roles: [...ALL, 'PUBLIC'], summary: 'Who am I: everyone.' },
+  'Query.viewer': { name: 'viewer', roles: EVERYONE, summary: 'Who am I: everyone.' },
   'Query.subject': { name: 'subject-view', roles: ALL, summary: 'The subject credit view: every authenticated role (identity numbers masked for analysts).' },
   'Query.subjects': { name: 'subject-view', roles: ALL, summary: 'The batch view: every authenticated role.' },
   'Subject.creditCheck': checkRules.approval,
@@ -93,53 +105,46 @@ export const POLICY: Readonly<Record<string, Rule>> = {
   'PlatformQuery.replayCheck': { name: 'check.read', roles: ALL, summary: 'Replaying a stored check: the client that made it, analysts and the credit office.' },
   'PlatformQuery.measures': { name: 'measures.read', roles: ALL, summary: 'The measures catalogue: every authenticated role.' },
   'PlatformQuery.measureHistory': { name: 'measures.read', roles: ALL, summary: 'A measure\'s versions: every authenticated role.' },
-  'PlatformMutation.addMeasure': { name: 'measures.write', roles: ['CREDIT_OFFICE'], summary: 'Changing the measures catalogue: the credit office.' },
-  'PlatformMutation.changeMeasure': { name: 'measures.write', roles: ['CREDIT_OFFICE'], summary: 'Changing the measures catalogue: the credit office.' },
-  'PlatformMutation.retireMeasure': { name: 'measures.write', roles: ['CREDIT_OFFICE'], summary: 'Changing the measures catalogue: the credit office.' },
+  ...sameRule('PlatformMutation', ['addMeasure', 'changeMeasure', 'retireMeasure'], { name: 'measures.write', roles: OFFICE, summary: 'Changing the measures catalogue: the credit office.' }),
   'PlatformMutation.reportFeedback': { name: 'feedback.own-checks', roles: ['APPROVAL_SYSTEM'], summary: 'Execution feedback: the approval system that made the check.' },
   'PlatformQuery.checkStatistics': { name: 'statistics', roles: ANALYSTS, summary: 'Check statistics: analysts and the credit office.' },
-  'PlatformQuery.subscriptions': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Push subscriptions: approval systems, departments and the credit office, each its own.' },
-  'PlatformQuery.feed': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Pulling a push feed: its subscriber.' },
-  'PlatformMutation.subscribe': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Subscribing to list changes.' },
-  'PlatformMutation.unsubscribe': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Ending a subscription: its subscriber.' },
-  'PlatformMutation.acknowledge': { name: 'push', roles: ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Acknowledging a feed: its subscriber.' },
+  'PlatformQuery.subscriptions': { name: 'push', roles: SUBSCRIBERS, summary: 'Push subscriptions: approval systems, departments and the credit office, each its own.' },
+  'PlatformQuery.feed': { name: 'push', roles: SUBSCRIBERS, summary: 'Pulling a push feed: its subscriber.' },
+  'PlatformMutation.subscribe': { name: 'push', roles: SUBSCRIBERS, summary: 'Subscribing to list changes.' },
+  'PlatformMutation.unsubscribe': { name: 'push', roles: SUBSCRIBERS, summary: 'Ending a subscription: its subscriber.' },
+  'PlatformMutation.acknowledge': { name: 'push', roles: SUBSCRIBERS, summary: 'Acknowledging a feed: its subscriber.' },
   'RegistryQuery.current': { name: 'registry.read', roles: ALL, summary: 'The registry: every authenticated role.' },
   'RegistryQuery.history': { name: 'registry.read', roles: ALL, summary: 'The registry\'s history.' },
   'RegistryQuery.version': { name: 'registry.read', roles: ALL, summary: 'A supergraph version.' },
   'RegistryQuery.diff': { name: 'registry.read', roles: ALL, summary: 'A diff between versions.' },
   'RegistryQuery.catalogue': { name: 'registry.read', roles: ALL, summary: 'The data catalogue.' },
   'RegistryQuery.operations': { name: 'registry.operations', roles: ANALYSTS, summary: 'Operations clients ran: analysts and the credit office.' },
-  'RegistryMutation.publishSubgraph': { name: 'registry.write', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Publishing a subgraph: a department under its own name, or the credit office.' },
-  'RegistryMutation.removeSubgraph': { name: 'registry.write', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Removing a subgraph: a department its own, or the credit office.' },
-  'RegistryMutation.rollback': { name: 'registry.rollback', roles: ['CREDIT_OFFICE'], summary: 'Rolling the supergraph back: the credit office.' },
-  'DepartmentQuery.records': { name: 'department.records', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'A department\'s record lists: analysts, departments and the credit office.' },
-  'DepartmentQuery.record': { name: 'department.records', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'One record.' },
-  'DepartmentQuery.recordHistory': { name: 'department.records', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'A record\'s versions.' },
-  'DepartmentQuery.objections': { name: 'department.cases', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], refuse: ownNamespace, summary: 'Objections and repair applications: the owning department and the credit office.' },
-  'DepartmentQuery.repairApplications': { name: 'department.cases', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], refuse: ownNamespace, summary: 'Repair applications: the owning department and the credit office.' },
-  'DepartmentQuery.caseStatistics': { name: 'department.case-statistics', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], refuse: ownNamespace, summary: 'Objection and repair counts: analysts, the department itself and the credit office.' },
-  'DepartmentQuery.doublePublicity': { name: 'department.double-publicity', roles: ['ANALYST', 'DEPARTMENT', 'CREDIT_OFFICE'], summary: 'Late publication of licensing and penalty decisions (双公示): analysts, departments and the credit office.' },
-  'DepartmentQuery.events': { name: 'department.events', roles: ['CREDIT_OFFICE'], summary: 'The outbox: the credit office\'s push relay.' },
-  'DepartmentQuery.publicList': { name: 'public-lists', roles: [...ALL, 'PUBLIC'], summary: 'The published red and black lists (identity numbers masked): everyone, the public included.' },
+  'RegistryMutation.publishSubgraph': { name: 'registry.write', roles: DEPARTMENTS, summary: 'Publishing a subgraph: a department under its own name, or the credit office.' },
+  'RegistryMutation.removeSubgraph': { name: 'registry.write', roles: DEPARTMENTS, summary: 'Removing a subgraph: a department its own, or the credit office.' },
+  'RegistryMutation.rollback': { name: 'registry.rollback', roles: OFFICE, summary: 'Rolling the supergraph back: the credit office.' },
+  'DepartmentQuery.records': { name: 'department.records', roles: RECORD_READERS, summary: 'A department\'s record lists: analysts, departments and the credit office.' },
+  'DepartmentQuery.record': { name: 'department.records', roles: RECORD_READERS, summary: 'One record.' },
+  'DepartmentQuery.recordHistory': { name: 'department.records', roles: RECORD_READERS, summary: 'A record\'s versions.' },
+  'DepartmentQuery.objections': { name: 'department.cases', roles: DEPARTMENTS, refuse: ownNamespace, summary: 'Objections and repair applications: the owning department and the credit office.' },
+  'DepartmentQuery.repairApplications': { name: 'department.cases', roles: DEPARTMENTS, refuse: ownNamespace, summary: 'Repair applications: the owning department and the credit office.' },
+  'DepartmentQuery.caseStatistics': { name: 'department.case-statistics', roles: RECORD_READERS, refuse: ownNamespace, summary: 'Objection and repair counts: analysts, the department itself and the credit office.' },
+  'DepartmentQuery.doublePublicity': { name: 'department.double-publicity', roles: RECORD_READERS, summary: 'Late publication of licensing and penalty decisions (双公示): analysts, departments and the credit office.' },
+  'DepartmentQuery.events': { name: 'department.events', roles: OFFICE, summary: 'The outbox: the credit office\'s push relay.' },
+  'DepartmentQuery.publicList': { name: 'public-lists', roles: EVERYONE, summary: 'The published red and black lists (identity numbers masked): everyone, the public included.' },
   'DepartmentQuery.reports': { name: 'department.reports', roles: ['DEPARTMENT'], refuse: ownNamespace, summary: 'Conduct reports: only the department they are addressed to.' },
-  'DepartmentMutation.submitReport': { name: 'public-reports', roles: [...ALL, 'PUBLIC'], summary: 'Reporting conduct (举报): everyone, the public included.' },
-  ...Object.fromEntries(
-    ['publishRecord', 'correctRecord', 'revokeRecord', 'fileObjection', 'applyForRepair'].map((f) => [
-      `DepartmentMutation.${f}`,
-      { name: 'department.write', roles: ['DEPARTMENT', 'CREDIT_OFFICE'], refuse: ownNamespace, summary: 'Publishing, correcting, revoking; filing objections and repair applications: the department in its own namespace, or the credit office.' } satisfies Rule,
-    ]),
-  ),
-  ...Object.fromEntries(
-    ['resolveObjection', 'decideRepair'].map((f) => [
-      `DepartmentMutation.${f}`,
-      {
-        name: 'department.owner',
-        roles: ['DEPARTMENT'],
-        refuse: ownNamespace,
-        summary: 'Deciding objections and repairs: only the department that owns the record (谁主管、谁负责).',
-      } satisfies Rule,
-    ]),
-  ),
+  'DepartmentMutation.submitReport': { name: 'public-reports', roles: EVERYONE, summary: 'Reporting conduct (举报): everyone, the public included.' },
+  ...sameRule('DepartmentMutation', ['publishRecord', 'correctRecord', 'revokeRecord', 'fileObjection', 'applyForRepair'], {
+    name: 'department.write',
+    roles: DEPARTMENTS,
+    refuse: ownNamespace,
+    summary: 'Publishing, correcting, revoking; filing objections and repair applications: the department in its own namespace, or the credit office.',
+  }),
+  ...sameRule('DepartmentMutation', ['resolveObjection', 'decideRepair'], {
+    name: 'department.owner',
+    roles: ['DEPARTMENT'],
+    refuse: ownNamespace,
+    summary: 'Deciding objections and repairs: only the department that owns the record (谁主管、谁负责).',
+  }),
 };
 
 /** Roots through which the gateway reaches subgraphs; any caller the gateway signed for may use them. */
@@ -148,7 +153,7 @@ const FEDERATION_ROOTS = new Set(['Query._entities', 'Query._service']);
 const PLATFORM_NAMESPACES = new Set(['platform', 'registry']);
 
 /** Roles that see full resident identity numbers; everyone else sees them masked. */
-export const FULL_IDENTITY_ROLES: readonly Role[] = ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'];
+const FULL_IDENTITY_ROLES: readonly Role[] = ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'];
 
 export interface PolicyRefusal {
   rule: string;
@@ -253,20 +258,32 @@ export function refuseOperation(
   if (!caller) return hits.length === 0 ? null : { rule: 'identity', message: 'the request carries no client identity' };
   for (const { coordinate, rule, node, field, department } of hits) {
     if (!rule) return { rule: 'default-deny', message: `${coordinate} is covered by no access rule` };
-    if (!rule.roles.includes(caller.role)) {
-      return { rule: rule.name, message: `${coordinate} is allowed to ${rule.roles.join(', ')}, not to ${caller.role} ${caller.clientId}` };
-    }
-    if (!rule.refuse) continue;
-    let args: Record<string, unknown>;
-    try {
-      args = getArgumentValues(field, node, variables ?? {});
-    } catch {
-      continue; // Invalid arguments are refused by execution, with its own message.
-    }
-    const reason = rule.refuse({ caller, args, ...(department ? { department } : {}) });
-    if (typeof reason === 'string') return { rule: rule.name, message: `${coordinate}: ${reason}` };
-    if (reason) return { rule: reason.rule, message: `${coordinate}: ${reason.reason}` };
+    const refusal = ruleRefusal(coordinate, rule, caller, department, () => {
+      try {
+        return getArgumentValues(field, node, variables ?? {});
+      } catch {
+        return null; // Invalid arguments are refused by execution, with its own message.
+      }
+    });
+    if (refusal) return refusal;
   }
+  return null;
+}
+
+/**
+ * Whether `rule` refuses this caller at `coordinate`: its roles, then its condition. `args` is read
+ * only when the rule has a condition; null skips the condition.
+ */
+function ruleRefusal(coordinate: string, rule: Rule, caller: Caller, department: string | undefined, args: () => Record<string, unknown> | null): PolicyRefusal | null {
+  if (!rule.roles.includes(caller.role)) {
+    return { rule: rule.name, message: `${coordinate} is allowed to ${rule.roles.join(', ')}, not to ${caller.role} ${caller.clientId}` };
+  }
+  if (!rule.refuse) return null;
+  const values = args();
+  if (!values) return null;
+  const reason = rule.refuse({ caller, args: values, ...(department ? { department } : {}) });
+  if (typeof reason === 'string') return { rule: rule.name, message: `${coordinate}: ${reason}` };
+  if (reason) return { rule: reason.rule, message: `${coordinate}: ${reason.reason}` };
   return null;
 }
 
@@ -290,11 +307,7 @@ export function requireRule(caller: Caller | null, coordinate: string, args: Rec
   const rule = POLICY[coordinate];
   if (!rule) throw policyError({ rule: 'default-deny', message: `${coordinate} is covered by no access rule` });
   if (!caller) throw policyError({ rule: rule.name, message: `${coordinate}: the request carries no client identity (call through the gateway)` });
-  if (!rule.roles.includes(caller.role)) {
-    throw policyError({ rule: rule.name, message: `${coordinate} is allowed to ${rule.roles.join(', ')}, not to ${caller.role} ${caller.clientId}` });
-  }
-  const reason = rule.refuse?.({ caller, args, ...(department ? { department } : {}) });
-  if (typeof reason === 'string') throw policyError({ rule: rule.name, message: `${coordinate}: ${reason}` });
-  if (reason) throw policyError({ rule: reason.rule, message: `${coordinate}: ${reason.reason}` });
+  const refusal = ruleRefusal(coordinate, rule, caller, department, () => args);
+  if (refusal) throw policyError(refusal);
   return caller;
 }

@@ -69,9 +69,8 @@ export class SignatureVerifier {
     if (typeof timestamp !== 'string' || typeof signature !== 'string') return 'the request is not signed: subgraphs answer only the gateway';
     const at = Number(timestamp);
     if (!Number.isFinite(at) || Math.abs(now - at) > this.config.windowMs) return `the signature's time ${timestamp} is outside the ${this.config.windowMs} ms window`;
-    const flat: Record<string, string | undefined> = {};
-    for (const name of Object.values(CallerHeader)) flat[name] = headers[name] as string | undefined;
-    const expected = mac(this.config.secret, timestamp, method, path, flat, body).digest();
+    // Caller headers are single-valued; `header` reads only those.
+    const expected = mac(this.config.secret, timestamp, method, path, headers as Record<string, string | undefined>, body).digest();
     const given = Buffer.from(signature, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'the signature does not match the request';
     this.forgetOld(now);

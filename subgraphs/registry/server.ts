@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { SubgraphDefinition } from '../kit/subgraph-server.js';
 import { bootstrapRegistry } from './bootstrap.js';
-import { registryTables } from './migrations/20261127002000_registry.js';
-import { clientsTables } from './migrations/20261127002100_clients.js';
-import { auditLog } from '../kit/migrations/20261201000000_audit_log.js';
+import { REGISTRY_MIGRATIONS } from './migrations/index.js';
 import { registryResolvers } from './resolvers.js';
 import { RegistryStore } from './store.js';
 
@@ -15,7 +13,7 @@ export const registry: SubgraphDefinition<Record<string, never>> = {
   name: 'registry',
   sdl: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers: registryResolvers(),
-  migrations: [registryTables, clientsTables, auditLog],
+  migrations: REGISTRY_MIGRATIONS,
   createLoaders: () => ({}),
   init: (db) => bootstrapRegistry(new RegistryStore(db)),
 };
