@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
@@ -27,6 +27,7 @@ import { RecentSourceErrors } from './source-errors.js';
 import { SubgraphProbe } from './subgraph-probe.js';
 import type { GatewayConfig } from './config.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-datasource.js';
+import { sha256Hex as sha256 } from '../subgraphs/kit/audit.js';
 
 /** Roles that may read /metrics and /status. */
 const OPERATOR_ROLES: readonly Role[] = ['ANALYST', 'CREDIT_OFFICE'];
@@ -44,7 +45,6 @@ const PUBLIC_CALLER = { clientId: 'public', role: 'PUBLIC' as const };
 const PUBLIC_MAX_BODY_BYTES = 16 * 1024;
 const OPERATION_FLUSH_MS = 2000;
 const log = createLogger('gateway');
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 // Offline deployments: never try to send Apollo's anonymous telemetry.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';

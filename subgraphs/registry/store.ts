@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { appendAudit, systemActor, type AuditActor } from '../kit/audit.js';
+import { sha256Hex as sha256 } from '../kit/audit.js';
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export type Action = 'BOOTSTRAP' | 'PUBLISH' | 'REMOVE' | 'ROLLBACK';
 
