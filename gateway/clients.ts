@@ -179,6 +179,7 @@ function indexKeys(clients: readonly ClientDefinition[]): Map<string, KeyEntry> 
  */
 export class ClientRegistry {
   private byHash: Map<string, KeyEntry>;
+  private lastRead = 0;
   private stopRefreshing: () => Promise<void> = async () => {};
 
   constructor(clients: readonly ClientDefinition[], private readonly jwt: JwtConfig | null = null) {
@@ -220,6 +221,15 @@ export class ClientRegistry {
     return reason === null ? { caller: entry.caller } : { reason };
   }
 
+  /**
+   * When the clients in use were read from the database (epoch ms of the start of the last
+   * successful read; 0 for clients given in the configuration). A key revoked or a client disabled
+   * before that moment is refused from then on.
+   */
+  get readAt(): number {
+    return this.lastRead;
+  }
+
   /** Stops refreshing and closes the database connection (clients from the database); otherwise nothing. */
   close(): Promise<void> {
     return this.stopRefreshing();
@@ -235,8 +245,10 @@ export class ClientRegistry {
       log.error(problem);
     };
     const read = async () => {
+      const started = Date.now();
       const clients = checkedClients(await store.load(), report);
       this.replace(clients);
+      this.lastRead = started;
       return { at: new Date().toISOString(), count: clients.length };
     };
     let last: { at: string; count: number };

@@ -72,14 +72,25 @@ export class GatewayMetrics implements FetchObserver {
     registers: [this.registry],
   });
 
-  /** `supergraphVersion`: the registry version served now (0 when serving a file), read at each scrape. */
-  constructor(supergraphVersion: () => number) {
+  /**
+   * `supergraphVersion`: the registry version served now (0 when serving a file); `clientsReadAt`:
+   * when the clients in use were read from the database (epoch ms, 0 when configured); both read at each scrape.
+   */
+  constructor(supergraphVersion: () => number, clientsReadAt: () => number = () => 0) {
     new Gauge({
       name: `${PREFIX}supergraph_version`,
       help: 'The registry version of the supergraph served (0 when serving a file).',
       registers: [this.registry],
       collect() {
         this.set(supergraphVersion());
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}clients_read_timestamp_seconds`,
+      help: 'When the API clients in use were read from the registry database (0 when they come from the configuration): an old value means refreshes fail.',
+      registers: [this.registry],
+      collect() {
+        this.set(clientsReadAt() / 1000);
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });

@@ -52,6 +52,8 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 export interface Gateway {
   /** The registry version served, 0 when serving a supergraph file. */
   supergraphVersion(): number;
+  /** When the clients in use were read from the database (epoch ms; 0 when they come from the configuration). */
+  clientsReadAt(): number;
   /** Writes the operations observed so far to the registry (normally done every few seconds). */
   flushOperations(): Promise<void>;
   handler(req: IncomingMessage, res: ServerResponse): void;
@@ -69,7 +71,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const supergraphFile = readFileSync(config.supergraphFile, 'utf8');
   let publicPolicy = new PublicAccessPolicy(supergraphFile);
   // Observability (metrics, recent source errors, readiness and status, request logs): gateway/http-routes.ts.
-  const metrics = new GatewayMetrics(() => registry?.version ?? 0);
+  const metrics = new GatewayMetrics(() => registry?.version ?? 0, () => clients.readAt);
   const sourceErrors = new RecentSourceErrors();
   const probe = new SubgraphProbe(config.subgraphTimeoutMs, new Set(config.markedDown ?? []), (name, up) => metrics.probed(name, up));
   const requestLog = new RequestLog(log, metrics);
@@ -224,6 +226,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   return {
     handler,
     supergraphVersion: () => registry?.version ?? 0,
+    clientsReadAt: () => clients.readAt,
     flushOperations: async () => recorder?.flush(),
     async listen(port = config.port, host = config.host) {
       running = await listen(handler, port, host);

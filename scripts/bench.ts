@@ -46,7 +46,7 @@
  * `--scale-out` and `--mysql-scale` run scripts/bench-scale.ts instead (see there).
  */
 import { spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -377,7 +377,9 @@ function gitCommit(): string | null {
   }
 }
 
-const HIVE_BIN = path.join(ROOT, 'node_modules/@graphql-hive/gateway/dist/bin.js');
+/** Hive Gateway lives in its own folder, installed only when the bench asks for it (ensureBenchPeers). */
+const PEERS = path.join(ROOT, 'scripts/bench/peers');
+const HIVE_BIN = path.join(PEERS, 'node_modules/@graphql-hive/gateway/dist/bin.js');
 const HIVE_CONFIG = 'scripts/bench/hive-gateway.config.ts';
 
 // ---------------------------------------------------------------- main
@@ -487,6 +489,7 @@ async function main(): Promise<void> {
   if (targets.includes('ours')) endpoints.set('ours', { name: 'ours', url: live.gatewayUrl, pid: live.gatewayPid, extraHeaders: keyOnly });
   const startOptions = { env: { ...gatewayProcessEnv }, cores: pin?.gateway, output: opts.verbose ? ('inherit' as const) : ('quiet' as const), readyTimeoutMs: 90_000 };
   let port = portBase + 20;
+  if (gatewayTargets.some((t) => HIVE_TARGETS.includes(t))) ensureBenchPeers();
   for (const target of gatewayTargets) {
     if (target === 'ours') continue;
     const p = port++;
@@ -704,8 +707,8 @@ async function main(): Promise<void> {
     pinning: pinNote,
     signatures: signaturesOff ? 'subgraphs do not check them (REQUIRE_GATEWAY_SIGNATURE=false); ours signs, ours-bare, Hive Gateway and the floor do not' : 'checked by the subgraphs; ours and the floor sign',
     subgraphTimeoutMs: Number(gatewayEnv.SUBGRAPH_TIMEOUT_MS),
-    hiveGateway: readPackageVersion('@graphql-hive/gateway'),
-    hiveRouterRuntime: readPackageVersion('@graphql-hive/router-runtime'),
+    hiveGateway: readPackageVersion('@graphql-hive/gateway', PEERS),
+    hiveRouterRuntime: readPackageVersion('@graphql-hive/router-runtime', PEERS),
     apolloGateway: readPackageVersion('@apollo/gateway'),
     supergraph: supergraph.source,
     plans: Object.fromEntries(Object.entries(plans).map(([name, plan]) => [name, describePlan(plan)])),
@@ -789,9 +792,9 @@ function writeReport(meta: RunMeta, results: RunResult[], probeFailures: ProbeFa
   console.log(`bench: written to bench-results/${name}.md and bench-results/${name}.json`);
 }
 
-function readPackageVersion(name: string): string {
+function readPackageVersion(name: string, root = ROOT): string {
   try {
-    return (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';
   }
@@ -866,4 +869,15 @@ try {
     await cleanup();
     process.exit(exitCode);
   }
+}
+
+/**
+ * Installs the gateways we compare with (scripts/bench/peers, its own lock file) the first time a
+ * Hive target is asked for. They are kept out of the project's install: they want a newer Node than
+ * the project needs and bring some 750 packages that only the benchmark uses.
+ */
+function ensureBenchPeers(): void {
+  if (existsSync(HIVE_BIN)) return;
+  console.log('bench: installing the comparison gateways into scripts/bench/peers (npm ci, once)');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: PEERS, stdio: 'inherit' });
 }

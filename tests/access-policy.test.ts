@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Supergraph } from '@apollo/federation-internals';
@@ -38,12 +38,12 @@ const count = async (stack: TestStack, name: 'platform' | 'market' | 'tax' | 're
 describe('access policy: every rule refuses the roles it excludes', () => {
   let stack: TestStack;
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start({ withRegistry: true });
     await insertRecord(stack.db('tax'), { subjectId: IDS.blackEnterprise, category: 'MAJOR_TAX_VIOLATION', listType: 'BLACK' });
     await insertRecord(stack.db('courts'), { subjectId: IDS.debtorPerson, category: 'DISHONEST_JUDGMENT_DEBTOR', listType: 'BLACK' });
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   describe('checks (check.*)', () => {
     it('only approval systems check: analysts, departments and the credit office are refused, and no check is stored', async () => {
@@ -326,7 +326,7 @@ describe('safelist mode: approval systems run only registered operations', () =>
   let url = '';
   const SAFELIST = fileURLToPath(new URL('../gateway/safelist.graphql', import.meta.url));
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
     await insertRecord(stack.db('tax'), { subjectId: IDS.blackEnterprise, category: 'MAJOR_TAX_VIOLATION', listType: 'BLACK' });
     gateway = await createGateway({
@@ -338,7 +338,7 @@ describe('safelist mode: approval systems run only registered operations', () =>
     });
     url = (await gateway.listen(0)).url;
   });
-  after(async () => {
+  afterAll(async () => {
     await gateway?.close();
     await stack?.close();
   });

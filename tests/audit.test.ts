@@ -1,7 +1,7 @@
-import assert from 'node:assert/strict';
+import assert from './kit/assert.js';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ import type { ServiceName } from '../subgraphs/services.js';
 import { engines } from './kit/engines.js';
 import { TEST_MYSQL_URL } from './kit/mysql.js';
 import { postGraphQL, TestStack } from './kit/stack.js';
+import { suite } from './kit/suite.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PUBLISH = `mutation($input: PublishRecordInput!) { courts { publishRecord(input: $input) { id version } } }`;
@@ -39,7 +40,7 @@ function runScript(env: Record<string, string>, args: string[]): Promise<{ code:
 }
 
 for (const { engine, skip } of await engines()) {
-  describe(`tamper-evident audit chain (${engine})`, { skip }, () => {
+  suite(`tamper-evident audit chain (${engine})`, skip, () => {
     let stack: TestStack;
     let env: Record<string, string>;
     let n = 9100;
@@ -60,7 +61,7 @@ for (const { engine, skip } of await engines()) {
     const verify = () => verifyAudit({ env, pageSize: 7 });
     const database = (report: AuditReport, name: string): DatabaseReport => report.databases.find((d) => d.name === name)!;
 
-    before(async () => {
+    beforeAll(async () => {
       stack = await TestStack.start({ engine });
       const platform = stack.subgraphs.get('platform')!.database;
       env =
@@ -68,7 +69,7 @@ for (const { engine, skip } of await engines()) {
           ? { DATA_DIR: path.dirname(platform.file) }
           : { DATABASE_URL: TEST_MYSQL_URL, DATABASE_PREFIX: platform.database.slice(0, -'platform'.length) };
     });
-    after(async () => stack?.close());
+    afterAll(async () => stack?.close());
 
     it('chains checks and every write through the gateway, and verifies them intact with the right counts', async () => {
       const ids = [subject(), subject(), subject(), subject(), subject()];
@@ -283,7 +284,7 @@ for (const { engine, skip } of await engines()) {
 }
 
 for (const { engine, skip } of await engines()) {
-  describe(`checks stored before the audit chain began (${engine})`, { skip }, () => {
+  suite(`checks stored before the audit chain began (${engine})`, skip, () => {
     it('records them as a baseline, counts them apart, and reports one that disappears', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'audit-baseline-'));
       const config: DatabaseConfig =

@@ -1,9 +1,9 @@
-import assert from 'node:assert/strict';
+import assert from './kit/assert.js';
 import { createSecretKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { loadClientsFile, sha256Hex } from '../gateway/clients.js';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config.js';
@@ -38,7 +38,7 @@ describe('authentication: hashed API keys with expiry and rotation, and JWTs', (
       .sign(createSecretKey(Buffer.from(SECRET)));
   const ask = (authorization: string) => postGraphQL(url, { query: VIEWER }, { authorization });
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
     dir = mkdtempSync(path.join(tmpdir(), 'clients-'));
     const file = path.join(dir, 'clients.json');
@@ -58,7 +58,7 @@ describe('authentication: hashed API keys with expiry and rotation, and JWTs', (
     });
     url = (await gateway.listen(0)).url;
   });
-  after(async () => {
+  afterAll(async () => {
     await gateway?.close();
     await stack?.close();
     rmSync(dir, { recursive: true, force: true });

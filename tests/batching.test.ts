@@ -1,10 +1,11 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, it } from '@jest/globals';
 import { legalPersonId, naturalPersonId } from '../scripts/demo-data/identities.js';
 import { DEPARTMENTS } from '../subgraphs/services.js';
 import { engines } from './kit/engines.js';
 import { countStatements, insertRecord } from './kit/fixtures.js';
 import { TestStack } from './kit/stack.js';
+import { suite } from './kit/suite.js';
 
 const BATCH = `query Batch($ids: [ID!]!) {
   subjects(ids: $ids) {
@@ -21,10 +22,10 @@ function ids(n: number): string[] {
 }
 
 for (const { engine, skip } of await engines()) {
-  describe(`subjects(ids) batching (${engine})`, { skip }, () => {
+  suite(`subjects(ids) batching (${engine})`, skip, () => {
     let stack: TestStack;
 
-    before(async () => {
+    beforeAll(async () => {
       stack = await TestStack.start({ engine });
       const all = ids(1000);
       for (let i = 0; i < all.length; i += 50) {
@@ -32,7 +33,7 @@ for (const { engine, skip } of await engines()) {
         await insertRecord(stack.db('tax'), { subjectId: all[i + 1]!, category: 'TAX_CREDIT_A', listType: 'RED' });
       }
     });
-    after(async () => stack?.close());
+    afterAll(async () => stack?.close());
 
     it('runs the same, constant number of SQL statements per subgraph for 1, 10 and 1,000 subjects', async () => {
       const dbs = Object.fromEntries(DEPARTMENTS.map((d) => [d, stack.db(d)]));

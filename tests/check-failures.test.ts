@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { legalPersonId, naturalPersonId } from '../scripts/demo-data/identities.js';
 import { addYears, today } from '../subgraphs/kit/clock.js';
 import type { DEPARTMENTS } from '../subgraphs/services.js';
@@ -46,9 +46,14 @@ function assertFailClosed(check: any, down: Department, expected: string): void 
   assert.ok(check.missingSources.includes(down), `${down} in ${JSON.stringify(check.missingSources)}`);
 }
 
+/** A slow source stays silent this long: far past the timeout, so no machine's speed decides whether it counts as failed. */
+const SILENT_MS = 120_000;
+/** The subgraph timeout where a source is slow: long enough for the healthy ones to answer 1,000 subjects on a loaded machine. */
+const SLOW_TIMEOUT_MS = 4000;
+
 const misbehaviours: { name: string; down: Department; make: 'stop' | Misbehaviour }[] = [
   { name: 'down', down: 'courts', make: 'stop' },
-  { name: 'slow past its timeout', down: 'tax', make: { kind: 'slow', delayMs: 5000 } },
+  { name: 'slow past its timeout', down: 'tax', make: { kind: 'slow', delayMs: SILENT_MS } },
   { name: 'answering garbage', down: 'finance', make: { kind: 'garbage' } },
   { name: 'answering HTTP 500', down: 'market', make: { kind: 'http500' } },
 ];
@@ -58,13 +63,13 @@ for (const m of misbehaviours) {
     let stack: TestStack;
     let fake: Awaited<ReturnType<typeof startFakeSubgraph>> | undefined;
 
-    before(async () => {
+    beforeAll(async () => {
       if (m.make !== 'stop') fake = await startFakeSubgraph(m.make);
-      stack = await TestStack.start({ subgraphTimeoutMs: 1500, urlOverrides: fake ? { [m.down]: fake.url } : {} });
+      stack = await TestStack.start({ ...(m.make !== 'stop' && m.make.kind === 'slow' ? { subgraphTimeoutMs: SLOW_TIMEOUT_MS } : {}), urlOverrides: fake ? { [m.down]: fake.url } : {} });
       await seed(stack, m.down);
       if (m.make === 'stop') await stack.stopSubgraph(m.down);
     });
-    after(async () => {
+    afterAll(async () => {
       await stack?.close();
       await fake?.close();
     });

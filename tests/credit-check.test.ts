@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { legalPersonId, naturalPersonId } from '../scripts/demo-data/identities.js';
 import { addDays, addYears, today } from '../subgraphs/kit/clock.js';
 import { insertRecord, insertRepresentation } from './kit/fixtures.js';
@@ -30,10 +30,10 @@ async function check(id: string, matter: string, caseRef = 'CASE-2026-001') {
 }
 const codes = (c: any) => c.measures.map((m: any) => m.code).sort();
 
-before(async () => {
+beforeAll(async () => {
   stack = await TestStack.start();
 });
-after(async () => stack?.close());
+afterAll(async () => stack?.close());
 
 describe('verdicts', () => {
   it('MANDATORY_RESTRICTION: an active black-list record bars government procurement, with evidence and legal basis', async () => {

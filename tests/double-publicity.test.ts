@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { legalPersonId } from '../scripts/demo-data/identities.js';
 import { WorkingCalendar } from '../subgraphs/kit/working-days.js';
 import { TestStack } from './kit/stack.js';
@@ -16,7 +16,7 @@ describe('7-day double publicity (7天双公示)', () => {
     decision_no: no, subject_id: legalPersonId(1), kind, title: 't', content: 'c', decided_on: decided, published_on: published, authority: '长沙市市场监督管理局', amount: kind === 'PENALTY' ? 1000 : null,
   });
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
     await stack.db('market')('administrative_decisions').insert([
       decision('ON-TIME', '2026-03-02', '2026-03-11'),
@@ -27,7 +27,7 @@ describe('7-day double publicity (7天双公示)', () => {
       decision('OUTSIDE-PERIOD', '2025-12-01', '2026-01-30'),
     ]);
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('counts weekends and public holidays out of the 7 working days', async () => {
     const r = await stack.query(REPORT, { from: '2026-01-01', to: '2026-12-31' });

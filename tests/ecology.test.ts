@@ -1,8 +1,8 @@
-import assert from 'node:assert/strict';
+import assert from './kit/assert.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { CallerHeader } from '../subgraphs/kit/caller.js';
 import { ecology } from '../subgraphs/ecology/server.js';
 import { addDays, today } from '../subgraphs/kit/clock.js';
@@ -45,7 +45,7 @@ describe('ecology and environment subgraph (生态环境), queried directly', ()
     return r.data!._entities as any[];
   };
 
-  before(async () => {
+  beforeAll(async () => {
     tmp = mkdtempSync(path.join(tmpdir(), 'credit-ecology-'));
     subgraph = await createSubgraph(ecology, { database: { engine: 'sqlite', file: path.join(tmp, 'ecology.sqlite') } });
     url = (await subgraph.listen(0)).url;
@@ -85,7 +85,7 @@ describe('ecology and environment subgraph (生态环境), queried directly', ()
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await subgraph?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });

@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { legalPersonId } from '../scripts/demo-data/identities.js';
 import { insertRecord } from './kit/fixtures.js';
 import { TestStack } from './kit/stack.js';
@@ -11,7 +11,7 @@ describe('execution feedback (执行反馈)', () => {
   let checkId = '';
   const subject = legalPersonId(4242);
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
     await insertRecord(stack.db('courts'), { subjectId: subject, category: 'DISHONEST_JUDGMENT_DEBTOR', listType: 'BLACK' });
     await insertRecord(stack.db('market'), { subjectId: subject, category: 'ABNORMAL_OPERATION', listType: 'WATCH', validUntil: null });
@@ -19,7 +19,7 @@ describe('execution feedback (执行反馈)', () => {
     checkId = r.data!.subject.creditCheck.checkId;
     assert.deepEqual(r.data!.subject.creditCheck.measures.map((m: any) => m.code), ['P_GOVERNMENT_PROCUREMENT_BAN', 'P_WATCH_PROCUREMENT_REVIEW']);
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('records APPLIED and NOT_APPLIED with a reason per measure, and shows it on the stored check', async () => {
     const items = [

@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { CallerHeader } from '../subgraphs/kit/caller.js';
 import { signingConfigFromEnv, signRequest, SignatureHeader } from '../subgraphs/kit/request-signing.js';
 import { insertRecord, IDS } from './kit/fixtures.js';
@@ -14,13 +14,13 @@ describe('gateway to subgraph trust', () => {
   const office = { [CallerHeader.client]: 'demo-platform', [CallerHeader.role]: 'CREDIT_OFFICE' };
   const body = JSON.stringify({ query: '{ viewer { clientId role } }' });
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
     platformUrl = stack.url('platform');
     courtsUrl = stack.url('courts');
     await insertRecord(stack.db('courts'), { subjectId: IDS.debtorPerson, category: 'DISHONEST_JUDGMENT_DEBTOR', listType: 'BLACK' });
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('answers the gateway: the same query through the gateway works', async () => {
     const r = await stack.query('{ viewer { clientId role } }', {}, 'demo-platform-key');

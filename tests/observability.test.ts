@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { buildASTSchema, parse, validate } from 'graphql';
 import { checkVerdicts } from '../gateway/check-verdicts.js';
 import { gatewayConfigFromEnv } from '../gateway/config.js';
@@ -12,6 +12,7 @@ import { createLogger, formatPretty, setLogDestination, setLogLevel } from '../s
 import { SERVICES } from '../subgraphs/services.js';
 import { IDS, insertRecord } from './kit/fixtures.js';
 import { postGraphQL, TestStack } from './kit/stack.js';
+import { until } from './kit/wait.js';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config.js';
 
@@ -52,23 +53,12 @@ async function metricsOf(stack: TestStack): Promise<string> {
   return res.text();
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  do {
-    last = await probe();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  } while (Date.now() < deadline);
-  assert.fail(`${what}: still not so after ${timeoutMs} ms: ${JSON.stringify(last)}`);
-}
-
 describe('health: gateway readiness follows its subgraphs', () => {
   let stack: TestStack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start({ withRegistry: true });
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('is ready with the registry loaded, its database reachable and every subgraph answering', async () => {
     const { status, body } = await getJson(`${origin(stack)}/health/ready`);
@@ -116,11 +106,11 @@ describe('health: gateway readiness follows its subgraphs', () => {
 
 describe('health: a subgraph an operator marked down', () => {
   let stack: TestStack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start({ markedDown: ['courts'] });
     await stack.stopSubgraph('courts');
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('keeps the gateway ready while it is down, shown as marked down; no registry is needed for a file', async () => {
     const { status, body } = await getJson(`${origin(stack)}/health/ready`);
@@ -139,11 +129,11 @@ describe('health: a subgraph an operator marked down', () => {
 
 describe('metrics: Prometheus text at /metrics', () => {
   let stack: TestStack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start({ publicRatePerMinute: 2 });
     await insertRecord(stack.db('tax'), { subjectId: IDS.blackEnterprise, category: 'MAJOR_TAX_VIOLATION', listType: 'BLACK' });
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('counts a check by matter and verdict, and the request by operation and client with its latency', async () => {
     const before = await metricsOf(stack);
@@ -205,10 +195,10 @@ describe('metrics: Prometheus text at /metrics', () => {
 
 describe('status: subgraphs, supergraph version and recent errors by source', () => {
   let stack: TestStack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start({ withRegistry: true });
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('lists every subgraph with its SDL hash, URL, health and latency, and the version with when it was composed', async () => {
     const { status, body } = await getJson(`${origin(stack)}/status.json`);
@@ -260,12 +250,12 @@ describe('status: subgraphs, supergraph version and recent errors by source', ()
 describe('logs: JSON lines with the request id through gateway and subgraphs', () => {
   let stack: TestStack;
   const lines: string[] = [];
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
     setLogDestination({ write: (line: string) => void lines.push(line) });
     setLogLevel('debug');
   });
-  after(async () => {
+  afterAll(async () => {
     setLogDestination();
     setLogLevel('error');
     await stack?.close();
@@ -280,7 +270,7 @@ describe('logs: JSON lines with the request id through gateway and subgraphs', (
     });
     const requestId = res.headers.get('x-request-id')!;
     assert.equal(res.status, 200, await res.text());
-    await waitFor('the gateway line', async () => lines.length, () => lines.some((l) => l.includes(requestId) && l.includes('"service":"gateway"')));
+    await until('the gateway line', () => lines.some((l) => l.includes(requestId) && l.includes('"service":"gateway"')));
 
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const mine = entries.filter((e) => e.requestId === requestId);
@@ -313,10 +303,10 @@ describe('logs: JSON lines with the request id through gateway and subgraphs', (
 
 describe('GraphiQL: served offline with ready example operations', () => {
   let stack: TestStack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('every example validates against the served schema and runs for an analyst without errors', async () => {
     const schema = buildASTSchema(parse(readFileSync(DEFAULT_SUPERGRAPH, 'utf8')), { assumeValidSDL: true });

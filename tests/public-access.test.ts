@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { legalPersonId, naturalPersonId } from '../scripts/demo-data/identities.js';
 import { addDays, today } from '../subgraphs/kit/clock.js';
 import { insertRecord } from './kit/fixtures.js';
@@ -12,7 +12,7 @@ describe('published red and black lists, and reports from the public', () => {
   const person = naturalPersonId(6101);
   const ask = (query: string, variables: Record<string, unknown> = {}) => postGraphQL(publicUrl, { query, variables });
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start({ publicRatePerMinute: 30 });
     publicUrl = stack.gatewayUrl.replace('/graphql', '/public/graphql');
     await insertRecord(stack.db('courts'), { subjectId: person, category: 'DISHONEST_JUDGMENT_DEBTOR', listType: 'BLACK', summary: '拒不履行' });
@@ -23,7 +23,7 @@ describe('published red and black lists, and reports from the public', () => {
     await insertRecord(stack.db('courts'), { subjectId: legalPersonId(6105), category: 'CONSUMPTION_RESTRICTION', listType: 'WATCH' });
     await insertRecord(stack.db('tax'), { subjectId: enterprise, category: 'TAX_CREDIT_A', listType: 'RED' });
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('lists active entries without a key, identity numbers masked, public fields only', async () => {
     const r = await ask(`{ courts { publicList(listType: BLACK) { department subjectId category listType decisionNo decidedOn validUntil } } tax { publicList(listType: RED) { subjectId } } }`);

@@ -1,14 +1,14 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { getIntrospectionQuery } from 'graphql';
 import { TestStack } from './kit/stack.js';
 
 describe('limits on client operations', () => {
   let stack: TestStack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('refuses a too-deep query, naming the limit, before asking any subgraph', async () => {
     let inner = 'id';

@@ -1,15 +1,16 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, it } from '@jest/globals';
 import { legalPersonId } from '../scripts/demo-data/identities.js';
 import { addDays, addYears, today } from '../subgraphs/kit/clock.js';
 import { engines } from './kit/engines.js';
 import { TestStack } from './kit/stack.js';
+import { suite } from './kit/suite.js';
 
 const PUBLISH = `mutation($input: PublishRecordInput!) { courts { publishRecord(input: $input) { id version subjectId department category listType decisionNo decidedOn validUntil status summary } } }`;
 const CHECK = `query($id: ID!) { subject(id: $id) { creditCheck(matter: GOVERNMENT_PROCUREMENT, caseRef: "LIFE-1") { verdict measures { code } suspendedMeasures { code } } } }`;
 
 for (const { engine, skip } of await engines()) {
-  describe(`publishing, objections and repair through the gateway (${engine})`, { skip }, () => {
+  suite(`publishing, objections and repair through the gateway (${engine})`, skip, () => {
     let stack: TestStack;
     let n = 3000;
     const subject = () => legalPersonId(n++);
@@ -23,10 +24,10 @@ for (const { engine, skip } of await engines()) {
       ...extra,
     });
 
-    before(async () => {
+    beforeAll(async () => {
       stack = await TestStack.start({ engine });
     });
-    after(async () => stack?.close());
+    afterAll(async () => stack?.close());
 
     it('publishes a record whose list type follows from the category and whose period defaults to the category\'s', async () => {
       const id = subject();

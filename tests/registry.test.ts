@@ -1,6 +1,6 @@
-import assert from 'node:assert/strict';
+import assert from './kit/assert.js';
 import { spawn } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { legalPersonId } from '../scripts/demo-data/identities.js';
 import { ecology } from '../subgraphs/ecology/server.js';
 import type { RunningServer } from '../subgraphs/kit/listen.js';
@@ -10,19 +10,11 @@ import { DEFAULT_SUPERGRAPH } from '../gateway/config.js';
 import { createGateway, type Gateway } from '../gateway/server.js';
 import { insertRecord } from './kit/fixtures.js';
 import { postGraphQL, TestStack } from './kit/stack.js';
+import { timeUntil } from './kit/wait.js';
 
 const PUBLISH = `mutation($input: PublishSubgraphInput!) { registry { publishSubgraph(input: $input) {
   accepted dryRun forced version { version action subgraph } problems { check subgraph message locations operations { clientId operationName } } } } }`;
 const CHECK = `query($id: ID!) { subject(id: $id) { creditCheck(matter: GOVERNMENT_PROCUREMENT, caseRef: "REG-1") { verdict missingSources measures { code evidence { record { department category } } } } } }`;
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - start;
-}
 
 describe('schema registry: publish, checks, history, rollback, hot reload', () => {
   let stack: TestStack;
@@ -34,7 +26,7 @@ describe('schema registry: publish, checks, history, rollback, hot reload', () =
   const publish = (input: Record<string, unknown>, key = 'demo-platform-key') => stack.query(PUBLISH, { input }, key);
   const current = async () => (await stack.query(`{ registry { current { version } } }`, {}, 'demo-platform-key')).data!.registry.current.version as number;
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start({ withRegistry: true });
     eco = await createSubgraph(ecology, { database: { engine: 'sqlite', file: `${stack.subgraphs.get('registry')!.database.engine === 'sqlite' ? (stack.subgraphs.get('registry')!.database as any).file.replace('registry', 'ecology') : '/tmp/ecology.sqlite'}` } });
     ecoServer = await eco.listen(0);
@@ -46,7 +38,7 @@ describe('schema registry: publish, checks, history, rollback, hot reload', () =
     });
     secondUrl = (await second.listen(0)).url;
   });
-  after(async () => {
+  afterAll(async () => {
     await second?.close();
     await eco?.close();
     await stack?.close();
@@ -71,8 +63,8 @@ describe('schema registry: publish, checks, history, rollback, hot reload', () =
     const result = r.data!.registry.publishSubgraph;
     assert.equal(result.accepted, true, JSON.stringify(result.problems));
     assert.deepEqual(result.version, { version: 2, action: 'PUBLISH', subgraph: 'ecology' });
-    const first = await until(() => stack.gateway.supergraphVersion() === 2, 5000, 'first gateway');
-    const other = await until(() => second.supergraphVersion() === 2, 5000, 'second gateway');
+    const first = await timeUntil('first gateway', () => stack.gateway.supergraphVersion() === 2);
+    const other = await timeUntil('second gateway', () => second.supergraphVersion() === 2);
     console.log(`publish → served: ${Date.now() - started} ms (first gateway ${first} ms, second ${other} ms after the publish answered)`);
 
     for (const url of [stack.gatewayUrl, secondUrl]) {
@@ -140,7 +132,7 @@ describe('schema registry: publish, checks, history, rollback, hot reload', () =
     assert.ok(refused.problems.some((p: any) => p.check === 'BREAKING_CHANGE'));
     const back = (await stack.query(`mutation { registry { rollback(version: 2, force: true) { accepted version { version action } } } }`, {}, 'demo-platform-key')).data!.registry.rollback;
     assert.deepEqual(back, { accepted: true, version: { version: 4, action: 'ROLLBACK' } });
-    await until(() => stack.gateway.supergraphVersion() === 4, 5000, 'rollback served');
+    await timeUntil('rollback served', () => stack.gateway.supergraphVersion() === 4);
     const permits = await stack.query(`{ subject(id: "${black}") { ecology { dischargePermits { permitNo } } } }`);
     assert.equal(permits.errors, undefined, 'the field is back');
   });
@@ -179,7 +171,7 @@ describe('schema registry: publish, checks, history, rollback, hot reload', () =
       const sdl = `${ecology.sdl}\nextend type EcologyView {\n  "试点字段 Pilot field ${k}."\n  pilot${k}: String\n}\n`;
       const result = (await publish({ name: 'ecology', url: ecoServer.url, sdl: k === 1 ? sdl : sdl.replace(/(extend type EcologyView \{\n)/, (m) => m + Array.from({ length: k - 1 }, (_, j) => `  "试点字段 Pilot field ${j + 1}."\n  pilot${j + 1}: String\n`).join('')) })).data!.registry.publishSubgraph;
       assert.equal(result.accepted, true, JSON.stringify(result.problems));
-      await until(() => stack.gateway.supergraphVersion() === start + k && second.supergraphVersion() === start + k, 5000, `change ${k} served`);
+      await timeUntil(`change ${k} served`, () => stack.gateway.supergraphVersion() === start + k && second.supergraphVersion() === start + k);
     }
     stop = true;
     await Promise.all(workers);

@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { legalPersonId, naturalPersonId } from '../scripts/demo-data/identities.js';
 import { addDays, today } from '../subgraphs/kit/clock.js';
 import { insertRecord } from './kit/fixtures.js';
@@ -10,7 +10,7 @@ describe('tracking and assessment (跟踪问效)', () => {
   const black = legalPersonId(5100); // a Changsha enterprise (division 430100 or a district)
   const clean = naturalPersonId(5101);
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start();
     await insertRecord(stack.db('finance'), { subjectId: black, category: 'FISCAL_FUND_FRAUD', listType: 'BLACK' });
     const checks: [string, string][] = [[black, 'GOVERNMENT_PROCUREMENT'], [black, 'FISCAL_FUNDS'], [clean, 'GOVERNMENT_PROCUREMENT']];
@@ -30,7 +30,7 @@ describe('tracking and assessment (跟踪问效)', () => {
       due_on: addDays(today(), -10), status: 'PENDING', resolved_at: null, resolved_by: null, resolution_note: null, idempotency_key: null,
     });
   });
-  after(async () => stack?.close());
+  afterAll(async () => stack?.close());
 
   it('groups checks by matter with verdicts, hits and the feedback rate', async () => {
     const r = await stack.query(`query($from: String!, $to: String!) { platform { checkStatistics(from: $from, to: $to, groupBy: MATTER) {

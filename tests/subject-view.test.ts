@@ -1,9 +1,10 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from './kit/assert.js';
+import { afterAll, beforeAll, it } from '@jest/globals';
 import { addDays, today } from '../subgraphs/kit/clock.js';
 import { engines } from './kit/engines.js';
 import { IDS, insertRecord } from './kit/fixtures.js';
 import { postGraphQL, TestStack } from './kit/stack.js';
+import { suite } from './kit/suite.js';
 
 const VIEW = `query View($id: ID!) {
   subject(id: $id) {
@@ -16,10 +17,10 @@ const VIEW = `query View($id: ID!) {
 }`;
 
 for (const { engine, skip } of await engines()) {
-  describe(`subject credit view through the gateway (${engine})`, { skip }, () => {
+  suite(`subject credit view through the gateway (${engine})`, skip, () => {
     let stack: TestStack;
 
-    before(async () => {
+    beforeAll(async () => {
       stack = await TestStack.start({ engine });
       const past = addDays(today(), -100);
       await insertRecord(stack.db('tax'), { subjectId: IDS.blackEnterprise, category: 'MAJOR_TAX_VIOLATION', listType: 'BLACK', decidedOn: past });
@@ -45,7 +46,7 @@ for (const { engine, skip } of await engines()) {
       await insertRecord(stack.db('finance'), { subjectId: IDS.redEnterprise, category: 'CREDIT_LOAN_GOOD_STANDING', listType: 'RED', validUntil: addDays(today(), -1) });
       await stack.db('finance')('fiscal_subsidies').insert({ grant_no: '湘财补〔2025〕7号', subject_id: IDS.redEnterprise, programme: '中小企业发展专项资金', amount: 200000, granted_on: '2025-05-01', granting_authority: '湖南省财政厅' });
     });
-    after(async () => stack?.close());
+    afterAll(async () => stack?.close());
 
     it('assembles tax, market and finance data of an enterprise in one request', async () => {
       const r = await stack.query(VIEW, { id: IDS.blackEnterprise }, 'demo-platform-key');
@@ -171,24 +172,3 @@ for (const { engine, skip } of await engines()) {
     });
   });
 }
-
-describe('caller identity', () => {
-  let stack: TestStack;
-  before(async () => {
-    stack = await TestStack.start();
-  });
-  after(async () => stack?.close());
-
-  it('reaches the subgraphs: each key is seen as its own client and role', async () => {
-    const seen = [];
-    for (const key of ['demo-approval-key', 'demo-courts-key', 'demo-platform-key']) {
-      const r = await stack.query(`{ viewer { clientId role department } }`, {}, key);
-      seen.push(r.data!.viewer);
-    }
-    assert.deepEqual(seen, [
-      { clientId: 'demo-approval', role: 'APPROVAL_SYSTEM', department: null },
-      { clientId: 'demo-courts', role: 'DEPARTMENT', department: 'courts' },
-      { clientId: 'demo-platform', role: 'CREDIT_OFFICE', department: null },
-    ]);
-  });
-});

@@ -15,19 +15,19 @@
  * - Quiet: errors only in its log, no GraphiQL landing page, no request logging.
  *
  * The Hive Router runtime (`--hive-router-runtime`, package `@graphql-hive/router-runtime`) is
- * chosen on the command line; this file is the same for both runtimes.
+ * chosen on the command line; this file is the same for both runtimes. Both are installed in
+ * scripts/bench/peers only when the bench needs them, so this file does not import their types.
  */
-import { defineConfig } from '@graphql-hive/gateway';
 
 /** The headers our subgraphs read (subgraphs/kit/caller.ts: CallerHeader). */
 const FORWARDED = ['x-credit-client', 'x-credit-role', 'x-credit-department', 'x-credit-matters', 'x-request-id'] as const;
 
-export const gatewayConfig = defineConfig({
+export const gatewayConfig = {
   logging: 'error',
   graphiql: false,
   landingPage: false,
   propagateHeaders: {
-    fromClientToSubgraphs({ request }) {
+    fromClientToSubgraphs({ request }: { request: Request }) {
       const headers: Record<string, string> = {};
       for (const name of FORWARDED) {
         const value = request.headers.get(name);
@@ -41,4 +41,4 @@ export const gatewayConfig = defineConfig({
       options: { deduplicateInflightRequests: false },
     },
   },
-});
+};

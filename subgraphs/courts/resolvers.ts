@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { DepartmentContext, DepartmentView } from '../kit/department.js';
 import type { CourtsLoaders } from './loaders.js';
 import type { ConsumptionRestrictionRow, DebtorCaseRow } from './repository.js';

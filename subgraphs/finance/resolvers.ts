@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { DepartmentContext, DepartmentView } from '../kit/department.js';
 import type { FinanceLoaders } from './loaders.js';
 import type { CreditLoanRow, SubsidyRow } from './repository.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Knex } from 'knex';
 import type { CategoryDefinition } from './categories.js';
 import {

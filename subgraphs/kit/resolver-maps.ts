@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 
 /** Merges resolver maps type by type; a later map's field wins over an earlier one's. */
 export function mergeResolvers<C>(...maps: GraphQLResolverMap<C>[]): GraphQLResolverMap<C> {

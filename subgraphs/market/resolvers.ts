@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { DepartmentContext, DepartmentView } from '../kit/department.js';
 import { checkLimit } from '../kit/input-checks.js';
 import { workingCalendarFromEnv, type WorkingCalendar } from '../kit/working-days.js';

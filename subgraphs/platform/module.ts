@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Migration } from '../kit/database.js';
 import type { SubgraphContext } from '../kit/subgraph-server.js';
 import type { PlatformLoaders } from './loaders.js';

@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { requireRule } from '../kit/policy.js';
 import { GraphQLError } from 'graphql';
 import { actorOf } from '../kit/audit.js';

@@ -1,6 +1,6 @@
 import { findBreakingChanges, findDangerousChanges } from 'graphql';
 import { requireRule } from '../kit/policy.js';
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { request } from 'undici';
 import { envInt } from '../kit/env.js';
 import { signingConfigFromEnv, signRequest } from '../kit/request-signing.js';

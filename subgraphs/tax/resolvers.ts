@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { DepartmentContext, DepartmentView } from '../kit/department.js';
 import type { TaxLoaders } from './loaders.js';
 import type { TaxArrearRow, TaxGradeRow } from './repository.js';

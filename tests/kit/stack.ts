@@ -55,7 +55,9 @@ export class TestStack {
     if (!process.env.LOG_LEVEL) setLogLevel('error');
     const stack = new TestStack({
       engine: options.engine ?? 'sqlite',
-      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
+      // Long enough that no healthy source of an in-process stack counts as failed on a busy machine;
+      // a test about timeouts sets its own, with a source that stays silent far longer.
+      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 30_000,
       urlOverrides: options.urlOverrides ?? {},
       publicRatePerMinute: options.publicRatePerMinute ?? 10_000,
       clientRatePerMinute: options.clientRatePerMinute ?? 1_000_000,

@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Knex } from 'knex';
 import { addDays, isIsoDate, today } from '../clock.js';
 import { badInput } from '../errors.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { actorOf, appendAudit, sha256Hex } from '../audit.js';
 import { today } from '../clock.js';
 import type { CreditRecordRow } from '../credit-records.js';

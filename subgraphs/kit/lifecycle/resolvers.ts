@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { actorOf } from '../audit.js';
 import type { CategoryDefinition } from '../categories.js';
 import { toCreditRecord, type CreditRecordRow } from '../credit-records.js';

@@ -1,9 +1,10 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import assert from '../kit/assert.js';
+import { afterAll, beforeAll, it } from '@jest/globals';
 import type { BrowserContext, Page } from 'playwright-core';
-import { artifact, chromiumSkipReason, launchBrowser } from './kit/browser.js';
-import { IDS, insertRecord } from './kit/fixtures.js';
-import { TestStack } from './kit/stack.js';
+import { artifact, chromiumSkipReason, launchBrowser } from '../kit/browser.js';
+import { IDS, insertRecord } from '../kit/fixtures.js';
+import { TestStack } from '../kit/stack.js';
+import { suite } from '../kit/suite.js';
 
 const skip = chromiumSkipReason();
 
@@ -25,19 +26,19 @@ async function watchedPage(context: BrowserContext, origin: string): Promise<{ p
   return { page, external, problems };
 }
 
-describe('in a real browser (headless Chromium)', { skip }, () => {
+suite('in a real browser (headless Chromium)', skip, () => {
   let stack: TestStack;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let origin = '';
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await TestStack.start({ withRegistry: true });
     origin = new URL(stack.gatewayUrl).origin;
     // The check-before-approval example's subject: a major tax violation bars it from procurement.
     await insertRecord(stack.db('tax'), { subjectId: IDS.blackEnterprise, category: 'MAJOR_TAX_VIOLATION', listType: 'BLACK' });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

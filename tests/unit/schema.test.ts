@@ -1,11 +1,11 @@
-import assert from 'node:assert/strict';
+import assert from '../kit/assert.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { parse } from 'graphql';
-import { composeSupergraph, CompositionError } from '../gateway/compose.js';
-import { SCHEMA_DIR, staleSchemaFiles } from '../scripts/schema-files.js';
+import { composeSupergraph, CompositionError } from '../../gateway/compose.js';
+import { SCHEMA_DIR, staleSchemaFiles } from '../../scripts/schema-files.js';
 
 describe('checked-in schema', () => {
   it('matches what the subgraph SDL composes to (run npm run compose when this fails)', () => {

@@ -1,7 +1,7 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { checkSubjectId, creditCodeCheckChar, makeCreditCode, makeIdNumber, maskSubjectId } from '../subgraphs/kit/identifiers.js';
-import { legalPersonId, naturalPersonId } from '../scripts/demo-data/identities.js';
+import assert from '../kit/assert.js';
+import { describe, it } from '@jest/globals';
+import { checkSubjectId, creditCodeCheckChar, makeCreditCode, makeIdNumber, maskSubjectId } from '../../subgraphs/kit/identifiers.js';
+import { legalPersonId, naturalPersonId } from '../../scripts/demo-data/identities.js';
 
 describe('GB 32100 unified social credit codes', () => {
   for (const id of ['91430100MA4L0L0000', '91430100MA4L0600XL', '91430100MA4L00003Q', '91350100M000100Y43', '911100001000184305']) {

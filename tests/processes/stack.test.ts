@@ -1,29 +1,21 @@
-import assert from 'node:assert/strict';
+import assert from '../kit/assert.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { launchStack, ROOT, runSeed, type StackHandle } from '../scripts/stack-processes.js';
-import { postGraphQL } from './kit/stack.js';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { launchStack, ROOT, runSeed, type StackHandle } from '../../scripts/stack-processes.js';
+import { postGraphQL } from '../kit/stack.js';
+import { until } from '../kit/wait.js';
 
 const BLACK = '91430100MA4L0L0000';
 const VIEW = `{ subject(id: "${BLACK}") { id tax { records { category } } market { known } courts { known } finance { records { category } } } }`;
 const ECOLOGY = `{ subject(id: "${BLACK}") { ecology { known } } }`;
-const BASE = 4800;
+/** First port of the stack's processes (TEST_PORT_BASE lets two checkouts run this suite at once). */
+const BASE = Number(process.env.TEST_PORT_BASE ?? 4800);
 
 function startTs(file: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, file), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /**
@@ -36,12 +28,12 @@ describe('the stack as separate processes', () => {
   const extra: ChildProcess[] = [];
   const ask = (url: string, query: string, key = 'demo-analyst-key') => postGraphQL(url, { query }, { authorization: `Bearer ${key}` });
 
-  before(async () => {
+  beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'credit-processes-'));
     await runSeed(['--subjects', '300'], { dataDir, databaseUrl: null, output: 'quiet' });
     stack = await launchStack({ dataDir, databaseUrl: null, portBase: BASE, output: 'quiet', relay: false, env: { EXPIRY_SWEEP_MS: '0' } });
   });
-  after(async () => {
+  afterAll(async () => {
     for (const p of extra) p.kill('SIGKILL');
     await stack?.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -60,13 +52,13 @@ describe('the stack as separate processes', () => {
     const second = startTs('gateway/index.ts', ['--port', String(secondPort)], env);
     extra.push(second);
     const secondUrl = `http://127.0.0.1:${secondPort}/graphql`;
-    await waitFor('second gateway', async () => ((await ask(secondUrl, VIEW)).data?.subject ? true : undefined));
+    await until('second gateway', async () => (await ask(secondUrl, VIEW)).data?.subject);
 
     const ecoPort = BASE + 6;
     const eco = startTs('subgraphs/ecology/index.ts', [], { DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(ecoPort), EXPIRY_SWEEP_MS: '0' });
     extra.push(eco);
     const ecoUrl = `http://127.0.0.1:${ecoPort}/graphql`;
-    await waitFor('ecology', async () => ((await fetch(ecoUrl.replace('/graphql', '/health/ready'))).ok ? true : undefined));
+    await until('ecology', async () => (await fetch(ecoUrl.replace('/graphql', '/health/ready'))).ok);
 
     const started = Date.now();
     const published = await new Promise<number | null>((resolve) => {
@@ -75,10 +67,9 @@ describe('the stack as separate processes', () => {
     });
     assert.equal(published, 0);
     const served = await Promise.all(
-      [stack.gatewayUrl, secondUrl].map((url) => waitFor(`ecology on ${url}`, async () => ((await ask(url, ECOLOGY)).data?.subject?.ecology ? Date.now() - started : undefined), 5000 + 10_000)),
+      [stack.gatewayUrl, secondUrl].map((url) => until(`ecology on ${url}`, async () => ((await ask(url, ECOLOGY)).data?.subject?.ecology ? Date.now() - started : undefined))),
     );
     console.log(`publish command → served by both gateway processes: ${Math.max(...served)} ms`);
-    assert.ok(Math.max(...served) < 15_000);
 
     eco.kill('SIGKILL');
     await new Promise((r) => eco.once('exit', r));
@@ -90,7 +81,7 @@ describe('the stack as separate processes', () => {
 
   it('nulls a stopped department with its name in the error, in a single view and in a batch', async () => {
     process.kill(stack.services.courts.pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 200));
+    await until('courts refusing connections', () => fetch(stack.serviceUrls.courts).then(() => false, () => true));
     const r = await ask(stack.gatewayUrl, VIEW);
     assert.equal(r.data!.subject.courts, null);
     assert.ok(r.errors!.some((e) => e.extensions?.serviceName === 'courts' && /courts/.test(e.message)), JSON.stringify(r.errors));
@@ -107,7 +98,7 @@ describe('the stack as separate processes', () => {
     const env = { DATA_DIR: dataDir, DATABASE_URL: '', SUBGRAPH_URLS: Object.entries(stack.serviceUrls).map(([n, u]) => `${n}=${u}`).join(',') };
     const third = startTs('gateway/index.ts', ['--port', String(port)], env);
     extra.push(third);
-    const r = await waitFor('gateway with courts down', async () => {
+    const r = await until('gateway with courts down', async () => {
       const answer = await ask(`http://127.0.0.1:${port}/graphql`, VIEW);
       return answer.data?.subject ? answer : undefined;
     });

@@ -1,0 +1,64 @@
+// The test runner's configuration. Tests are TypeScript ES modules, run as native ESM
+// (node --experimental-vm-modules, see package.json) and transformed by @swc/jest: it only strips
+// types, which is all a test run needs since `npm test` type-checks the whole project with tsc
+// first; ts-jest would type-check every file a second time and take several times as long.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' }, sourceMaps: 'inline' }],
+};
+
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform,
+  // Sources import each other as `./x.js` (NodeNext); the files are `./x.ts`.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+};
+
+/** Suites over the in-process stack that also run on MySQL: the files that ask for `engines()`. */
+const engineSuites = readdirSync('tests')
+  .filter((f) => f.endsWith('.test.ts') && /\bengines\(\)/.test(readFileSync(`tests/${f}`, 'utf8')))
+  .map((f) => `<rootDir>/tests/${f}`);
+
+/** @type {import('jest').Config} */
+export default {
+  // Suites start whole stacks, several child processes and Chromium: one file at a time keeps
+  // two cores from being shared between suites, which would make their waits a matter of luck.
+  maxWorkers: 1,
+  testTimeout: 240_000,
+  reporters: ['default', '<rootDir>/tests/kit/jest/skip-summary-reporter.js'],
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['gateway/**/*.ts', 'subgraphs/**/*.ts', 'scripts/**/*.ts', '!**/*.d.ts'],
+  coverageReporters: ['text-summary', 'json-summary', 'html'],
+  coverageDirectory: 'test-artifacts/coverage',
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/kit/jest/engine-sqlite.ts'],
+    },
+    {
+      ...common,
+      displayName: 'mysql',
+      testMatch: engineSuites,
+      setupFiles: ['<rootDir>/tests/kit/jest/engine-mysql.ts'],
+    },
+    {
+      ...common,
+      displayName: 'processes',
+      testMatch: ['<rootDir>/tests/processes/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
+    },
+  ],
+};
