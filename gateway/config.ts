@@ -20,6 +20,11 @@ export interface GatewayConfig {
   /** Routing URLs that replace those in the supergraph, by subgraph name. */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /**
+   * Timeouts of particular subgraphs, by name, instead of subgraphTimeoutMs (SUBGRAPH_TIMEOUTS_MS).
+   * The registry's defaults to 30 s: a publication composes and checks a whole supergraph.
+   */
+  subgraphTimeouts?: Readonly<Record<string, number>>;
   subgraphConnections: number;
   maxBodyBytes: number;
   /** Requests a minute each address may send to the public endpoint. */
@@ -69,6 +74,21 @@ export function parseSubgraphUrls(raw: string | undefined, source = 'SUBGRAPH_UR
   return urls;
 }
 
+/** Timeouts the gateway uses for some subgraphs unless SUBGRAPH_TIMEOUTS_MS says otherwise. */
+export const DEFAULT_SUBGRAPH_TIMEOUTS: Readonly<Record<string, number>> = { registry: 30_000 };
+
+/** Parses `name=ms,name=ms` (SUBGRAPH_TIMEOUTS_MS) over the defaults. */
+export function parseSubgraphTimeouts(raw: string | undefined, source = 'SUBGRAPH_TIMEOUTS_MS'): Record<string, number> {
+  const timeouts: Record<string, number> = { ...DEFAULT_SUBGRAPH_TIMEOUTS };
+  for (const pair of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([a-z][a-z0-9_-]*)=(\d+)$/.exec(pair);
+    const ms = match ? Number(match[2]) : NaN;
+    if (!match || ms < 1 || ms > 600_000) throw new ConfigError(`${source}: ${JSON.stringify(pair)} is not valid: expected name=milliseconds (1 to 600000), e.g. registry=30000`);
+    timeouts[match[1]!] = ms;
+  }
+  return timeouts;
+}
+
 /** Parses `name,name` (subgraph names). */
 export function parseNames(raw: string | undefined, source: string): string[] {
   const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
@@ -80,7 +100,7 @@ export function parseNames(raw: string | undefined, source: string): string[] {
 /**
  * Command line: `--supergraph FILE --port N` (as other gateways take them; a supergraph file means
  * no registry). Environment: REGISTRY_POLL_MS (1000) and the registry's database settings,
- * PORT (4000), HOST (127.0.0.1), SUPERGRAPH_FILE, SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS (2000),
+ * PORT (4000), HOST (127.0.0.1), SUPERGRAPH_FILE, SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS (2000), SUBGRAPH_TIMEOUTS_MS (registry=30000),
  * SUBGRAPH_CONNECTIONS (64), MAX_BODY_BYTES (1 MiB), PUBLIC_RATE_LIMIT_PER_MINUTE (60),
  * CLIENTS_SOURCE and CLIENTS_FILE (see clientsSourceFromEnv), CLIENTS_REFRESH_MS (2000),
  * SUBGRAPHS_MARKED_DOWN (`name,name`; none when unset), SAFELIST_FILE (no safelist when unset).
@@ -111,6 +131,7 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     registryPollMs: envInt('REGISTRY_POLL_MS', 1000, { min: 50, max: 60_000 }, env),
     subgraphUrls: parseSubgraphUrls(envOptional('SUBGRAPH_URLS', env)),
     subgraphTimeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 2000, { min: 1, max: 600_000 }, env),
+    subgraphTimeouts: parseSubgraphTimeouts(envOptional('SUBGRAPH_TIMEOUTS_MS', env)),
     subgraphConnections: envInt('SUBGRAPH_CONNECTIONS', 64, { min: 1, max: 10_000 }, env),
     maxBodyBytes: envInt('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 512 * 1024 * 1024 }, env),
     publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),

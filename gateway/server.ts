@@ -84,7 +84,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       const source = new SubgraphDataSource({
         name,
         url: config.subgraphUrls[name] ?? url ?? '',
-        timeoutMs: config.subgraphTimeoutMs,
+        timeoutMs: config.subgraphTimeouts?.[name] ?? config.subgraphTimeoutMs,
         connections: config.subgraphConnections,
         signingSecret,
       });

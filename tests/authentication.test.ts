@@ -52,7 +52,7 @@ describe('authentication: hashed API keys with expiry and rotation, and JWTs', (
     gateway = await createGateway({
       port: 0, host: '127.0.0.1', supergraphFile: DEFAULT_SUPERGRAPH, registry: null, registryPollMs: 1000,
       subgraphUrls: Object.fromEntries([...stack.subgraphs].map(([name, s]) => [name, s.running!.url])),
-      subgraphTimeoutMs: 2000, subgraphConnections: 4, maxBodyBytes: 1 << 20, publicRatePerMinute: 60,
+      subgraphTimeoutMs: 30_000, subgraphConnections: 4, maxBodyBytes: 1 << 20, publicRatePerMinute: 60,
       clients: loadClientsFile(file),
       jwt: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], key: createSecretKey(Buffer.from(SECRET)) },
     });

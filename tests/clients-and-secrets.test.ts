@@ -50,7 +50,7 @@ for (const { engine, skip } of await engines()) {
       gateway = await createGateway({
         port: 0, host: '127.0.0.1', supergraphFile: DEFAULT_SUPERGRAPH, registry: null, registryPollMs: 1000,
         subgraphUrls: Object.fromEntries([...stack.subgraphs].map(([name, s]) => [name, s.running!.url])),
-        subgraphTimeoutMs: 2000, subgraphConnections: 4, maxBodyBytes: 1 << 20, publicRatePerMinute: 60,
+        subgraphTimeoutMs: 30_000, subgraphConnections: 4, maxBodyBytes: 1 << 20, publicRatePerMinute: 60,
         clients: [],
         clientsDatabase: { database, refreshMs: REFRESH_MS },
       });

@@ -34,7 +34,7 @@ describe('schema registry: publish, checks, history, rollback, hot reload', () =
     second = await createGateway({
       port: 0, host: '127.0.0.1', supergraphFile: DEFAULT_SUPERGRAPH, registry: stack.subgraphs.get('registry')!.database, registryPollMs: 100,
       subgraphUrls: Object.fromEntries([...stack.subgraphs].map(([name, s]) => [name, s.running!.url])),
-      subgraphTimeoutMs: 2000, subgraphConnections: 8, maxBodyBytes: 1 << 20, publicRatePerMinute: 1000, clients: DEMO_CLIENTS,
+      subgraphTimeoutMs: 30_000, subgraphConnections: 8, maxBodyBytes: 1 << 20, publicRatePerMinute: 1000, clients: DEMO_CLIENTS,
     });
     secondUrl = (await second.listen(0)).url;
   });

@@ -22,7 +22,7 @@ describe('production start-up: every missing setting is named, no demo value is 
   /** A production environment with nothing inherited from the test's. */
   const production = (extra: NodeJS.ProcessEnv) => ({ PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: dir, LOG_FORMAT: 'json', PORT: '0', ...extra });
   const complete = () => ({ GATEWAY_SIGNING_SECRET_FILE: secretFile, CLIENTS_SOURCE: 'database' });
-  const start = (file: string, env: NodeJS.ProcessEnv) => runTs(file, [], production(env), { inherit: false, timeoutMs: 30_000 });
+  const start = (file: string, env: NodeJS.ProcessEnv) => runTs(file, [], production(env), { inherit: false, timeoutMs: 120_000 });
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'production-'));

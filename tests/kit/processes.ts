@@ -10,7 +10,7 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs a TypeScript entry point of the project (as `node --import tsx FILE`) to its end; killed after `timeoutMs`. */
+/** Runs a TypeScript entry point of the project (as `node --import tsx FILE`) to its end; killed after `timeoutMs` (default 3 min: a guard against a hung process, not a measure of speed). */
 export function runTs(file: string, args: readonly string[], env: NodeJS.ProcessEnv, options: { inherit?: boolean; timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, file), ...args], {
@@ -22,7 +22,7 @@ export function runTs(file: string, args: readonly string[], env: NodeJS.Process
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -31,7 +31,7 @@ describe('the stack as separate processes', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'credit-processes-'));
     await runSeed(['--subjects', '300'], { dataDir, databaseUrl: null, output: 'quiet' });
-    stack = await launchStack({ dataDir, databaseUrl: null, portBase: BASE, output: 'quiet', relay: false, env: { EXPIRY_SWEEP_MS: '0' } });
+    stack = await launchStack({ dataDir, databaseUrl: null, portBase: BASE, output: 'quiet', relay: false, env: { EXPIRY_SWEEP_MS: '0', SUBGRAPH_TIMEOUT_MS: '30000' } });
   });
   afterAll(async () => {
     for (const p of extra) p.kill('SIGKILL');
@@ -48,7 +48,7 @@ describe('the stack as separate processes', () => {
 
   it('registers a department at runtime and every gateway process serves it, then keeps serving when it stops', async () => {
     const secondPort = BASE + 90;
-    const env = { DATA_DIR: dataDir, DATABASE_URL: '', REGISTRY_POLL_MS: '500', SUBGRAPH_URLS: Object.entries(stack.serviceUrls).map(([n, u]) => `${n}=${u}`).join(',') };
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '', REGISTRY_POLL_MS: '500', SUBGRAPH_TIMEOUT_MS: '30000', SUBGRAPH_URLS: Object.entries(stack.serviceUrls).map(([n, u]) => `${n}=${u}`).join(',') };
     const second = startTs('gateway/index.ts', ['--port', String(secondPort)], env);
     extra.push(second);
     const secondUrl = `http://127.0.0.1:${secondPort}/graphql`;
@@ -95,7 +95,7 @@ describe('the stack as separate processes', () => {
 
   it('starts a gateway while a department is down, and serves the others', async () => {
     const port = BASE + 91;
-    const env = { DATA_DIR: dataDir, DATABASE_URL: '', SUBGRAPH_URLS: Object.entries(stack.serviceUrls).map(([n, u]) => `${n}=${u}`).join(',') };
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '', SUBGRAPH_TIMEOUT_MS: '30000', SUBGRAPH_URLS: Object.entries(stack.serviceUrls).map(([n, u]) => `${n}=${u}`).join(',') };
     const third = startTs('gateway/index.ts', ['--port', String(port)], env);
     extra.push(third);
     const r = await until('gateway with courts down', async () => {
