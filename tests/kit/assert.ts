@@ -48,14 +48,22 @@ function here(value: unknown, seen = new Map<object, unknown>()): unknown {
   return value;
 }
 
+type Compare = (actual: unknown, expected: unknown, message?: string | Error) => void;
+
+/** `compare` over realm-neutral copies of both sides. */
+const overCopies =
+  (compare: Compare): Compare =>
+  (actual, expected, message) =>
+    compare(here(actual), here(expected), message);
+
 const assert: typeof strict = Object.assign(
   ((value: unknown, message?: string | Error) => strict(value, message)) as typeof strict,
   strict,
   {
-    deepEqual: (actual: unknown, expected: unknown, message?: string | Error) => strict.deepEqual(here(actual), here(expected), message),
-    deepStrictEqual: (actual: unknown, expected: unknown, message?: string | Error) => strict.deepStrictEqual(here(actual), here(expected), message),
-    notDeepEqual: (actual: unknown, expected: unknown, message?: string | Error) => strict.notDeepEqual(here(actual), here(expected), message),
-    notDeepStrictEqual: (actual: unknown, expected: unknown, message?: string | Error) => strict.notDeepStrictEqual(here(actual), here(expected), message),
+    deepEqual: overCopies(strict.deepEqual),
+    deepStrictEqual: overCopies(strict.deepStrictEqual),
+    notDeepEqual: overCopies(strict.notDeepEqual),
+    notDeepStrictEqual: overCopies(strict.notDeepStrictEqual),
   },
 ) as typeof strict;
 
