@@ -94,8 +94,8 @@ describe('ecology and environment subgraph (生态环境), queried directly', ()
     const r = await postToSubgraph(url, { query: '{ _service { sdl } }' });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const sdl: string = r.data!._service.sdl;
-    assert.match(sdl, /type Subject @key\(fields: "id"\)[^}]*ecology: EcologyView/s);
-    assert.match(sdl, /type SubjectAsOf @key\(fields: "id asOf"\)[^}]*ecology: EcologyView/s);
+    assert.match(sdl, /type Subject\s+@key\(fields: "id"\)\s*\{[^}]*ecology: EcologyView/s);
+    assert.match(sdl, /type SubjectAsOf\s+@key\(fields: "id asOf"\)\s*\{[^}]*ecology: EcologyView/s);
     assert.match(sdl, /type EcologyView \{[^}]*records: \[CreditRecord!\]/s);
     assert.deepEqual(ecology.categories.map((c) => [c.code, c.listType]), [
       ['SERIOUS_ENVIRONMENTAL_VIOLATION', 'BLACK'],
