@@ -47,14 +47,14 @@ export function dashboardPage(departments: readonly string[], today: string): st
 </header>
 <main id="dashboard">
   <p class="hint when-signed-out">信用办和分析人员输入密钥后查看。For the credit office and analysts: enter your key (it is kept in this tab only).</p>
-  <form id="filters" class="filters when-signed-in">
+  <form id="filters" class="filters">
     <label>起 From <input id="from" type="date" required></label>
     <label>止 To <input id="to" type="date" required></label>
     <label>部门 Department <select id="department"><option value="">全部 All</option></select></label>
     <button type="submit">应用 Apply</button>
     <span id="status" class="status" role="status"></span>
   </form>
-  <div id="charts" class="charts when-signed-in"></div>
+  <div id="charts" class="charts"></div>
 </main>`,
     ['echarts.min.js', 'key-entry.js', 'dashboard.js'],
     { departments, today },
