@@ -54,6 +54,11 @@ export interface GatewayConfig {
    * no safelist, approval systems may send any operation their role allows.
    */
   safelistFile?: string | null;
+  /**
+   * How often (ms) every subgraph's readiness is probed for the dashboard's availability history
+   * (AVAILABILITY_PROBE_MS, 60000); absent or 0: only when the status or readiness is asked for.
+   */
+  availabilityProbeMs?: number;
 }
 
 export const DEFAULT_SUPERGRAPH = path.resolve(import.meta.dirname, '../schema/supergraph.graphql');
@@ -140,6 +145,7 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     clientsDatabase: clients.kind === 'database' ? { database: databaseConfigFromEnv('registry', env), refreshMs: envInt('CLIENTS_REFRESH_MS', 2000, { min: 50, max: 600_000 }, env) } : null,
     markedDown: parseNames(envOptional('SUBGRAPHS_MARKED_DOWN', env), 'SUBGRAPHS_MARKED_DOWN'),
     safelistFile: envOptional('SAFELIST_FILE', env) ?? null,
+    availabilityProbeMs: envInt('AVAILABILITY_PROBE_MS', 60_000, { min: 0, max: 3_600_000 }, env),
   };
 }
 

@@ -3,6 +3,7 @@ import { sendJson } from '../subgraphs/kit/http.js';
 import type { GatewayStatus } from './gateway-status.js';
 import { subgraphStatuses } from './gateway-status.js';
 import { serveGraphiQL } from './graphiql.js';
+import { pageRouteOf } from './pages.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { RegistrySource } from './registry-source.js';
 import type { RecentSourceErrors } from './source-errors.js';
@@ -32,13 +33,13 @@ const OPERATOR_ONLY = new Set(['/metrics', '/status', '/status.json']);
 const ROUTES = new Set(['/graphql', '/public/graphql', '/health/live', '/health/ready', '/metrics', '/status', '/status.json', '/graphiql']);
 
 /** Routes whose requests are not worth a log line each (probes, scrapes, static files). */
-export const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics', '/graphiql/assets']);
+export const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics', '/graphiql/assets', '/pages/assets']);
 
 /** The route a path is counted under in metrics and logs: known routes, or `other`. */
 export function routeOf(pathname: string): string {
   if (pathname.startsWith('/graphiql/assets/')) return '/graphiql/assets';
   if (pathname === '/graphiql/') return '/graphiql';
-  return ROUTES.has(pathname) ? pathname : 'other';
+  return ROUTES.has(pathname) ? pathname : (pageRouteOf(pathname) ?? 'other');
 }
 
 /**

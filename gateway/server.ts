@@ -16,6 +16,8 @@ import { Safelist, safelistPlugin } from './safelist.js';
 import { signingConfigFromEnv } from '../subgraphs/kit/request-signing.js';
 import { accessPolicyPlugin } from '../subgraphs/kit/policy-plugin.js';
 import { OperatorRoutes } from './http-routes.js';
+import { Pages } from './pages.js';
+import { SourceAvailability } from './source-availability.js';
 import { GatewayMetrics } from './metrics.js';
 import { ObservedDataSource, reportFetches } from './observed-datasource.js';
 import { OperationRecorder } from './operation-recorder.js';
@@ -73,9 +75,20 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   // Observability (metrics, recent source errors, readiness and status, request logs): gateway/http-routes.ts.
   const metrics = new GatewayMetrics(() => registry?.version ?? 0, () => clients.readAt);
   const sourceErrors = new RecentSourceErrors();
-  const probe = new SubgraphProbe(config.subgraphTimeoutMs, new Set(config.markedDown ?? []), (name, up) => metrics.probed(name, up));
+  // The last day of each source's availability, for the dashboard: from the same fetches and probes.
+  const availability = new SourceAvailability();
+  const probe = new SubgraphProbe(config.subgraphTimeoutMs, new Set(config.markedDown ?? []), (name, up) => {
+    metrics.probed(name, up);
+    availability.probed(name, up);
+  });
   const requestLog = new RequestLog(log, metrics);
-  const fetchObserver = reportFetches(metrics, sourceErrors, log);
+  const reported = reportFetches(metrics, sourceErrors, log);
+  const fetchObserver: typeof reported = {
+    fetched(source, seconds, failures, requestId) {
+      reported.fetched(source, seconds, failures, requestId);
+      availability.fetched(source, seconds, failures);
+    },
+  };
   let supergraph = { sdl: supergraphFile, hash: sha256(supergraphFile) };
 
   const gateway = new ApolloGateway({
@@ -119,6 +132,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     supergraph = { sdl: coreSupergraphSdl, hash: sha256(coreSupergraphSdl) };
   });
   await server.start();
+  const authorizeOperator = async (authorization: string | undefined): Promise<{ status: 401 | 403; message: string } | null> => {
+    const auth = await clients.authenticateRequest(basicAsBearer(authorization));
+    if (!('caller' in auth)) return { status: 401, message: auth.reason };
+    if (!OPERATOR_ROLES.includes(auth.caller.role)) {
+      return { status: 403, message: `forbidden by rule operators: metrics and status are for ANALYST and CREDIT_OFFICE, not ${auth.caller.role} ${auth.caller.clientId}` };
+    }
+    return null;
+  };
   const operatorRoutes = new OperatorRoutes({
     registry,
     supergraph: () => supergraph,
@@ -126,20 +147,22 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     probe,
     errors: sourceErrors,
     metrics,
-    authorize: async (authorization) => {
-      const auth = await clients.authenticateRequest(basicAsBearer(authorization));
-      if (!('caller' in auth)) return { status: 401, message: auth.reason };
-      if (!OPERATOR_ROLES.includes(auth.caller.role)) {
-        return { status: 403, message: `forbidden by rule operators: metrics and status are for ANALYST and CREDIT_OFFICE, not ${auth.caller.role} ${auth.caller.clientId}` };
-      }
-      return null;
-    },
+    authorize: authorizeOperator,
   });
+  // Probed now and then even when nobody asks for the status, so the availability has no gaps.
+  const probing = config.availabilityProbeMs ? setInterval(() => void operatorRoutes.status().catch(() => {}), config.availabilityProbeMs) : null;
+  probing?.unref();
 
   const publicLimiter = new RateLimiter(config.publicRatePerMinute);
   // Per client, with a burst of a tenth of a minute's allowance.
   const clientRate = config.clientRatePerMinute ?? 60_000;
   const clientLimiter = new RateLimiter(clientRate, Math.max(10, Math.ceil(clientRate / 10)));
+  const publicWait = (req: IncomingMessage): number => {
+    const wait = publicLimiter.take(req.socket.remoteAddress ?? 'unknown');
+    if (wait > 0) metrics.rateLimited('public');
+    return wait;
+  };
+  const pages = new Pages({ departments: () => publicPolicy.listNamespaces(), availability, authorize: authorizeOperator, publicWait });
   const fail = (res: ServerResponse, requestId: string, idHeader: Record<string, string>) => (err: unknown) => {
     if (err instanceof BodyTooLargeError) {
       sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, idHeader);
@@ -154,9 +177,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
    * lists and conduct reports (PublicAccessPolicy) — checked before anything is executed.
    */
   const servePublic = (req: IncomingMessage, res: ServerResponse, requestId: string, idHeader: Record<string, string>): void => {
-    const wait = publicLimiter.take(req.socket.remoteAddress ?? 'unknown');
+    const wait = publicWait(req);
     if (wait > 0) {
-      metrics.rateLimited('public');
       req.resume();
       sendGraphQLError(res, 429, 'RATE_LIMITED', `too many requests from this address: retry in ${wait} s`, { ...idHeader, 'retry-after': String(wait) });
       return;
@@ -190,13 +212,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     const idHeader = { [CallerHeader.requestId]: requestId };
     const path = (req.url ?? '/').split('?')[0]!;
     requestLog.observe(req, res, requestId, path);
+    if (pages.handle(req, res, path, idHeader)) return;
     if (operatorRoutes.handle(req, res, path, idHeader)) return;
     if (path === '/public/graphql') {
       servePublic(req, res, requestId, idHeader);
       return;
     }
     if (path !== '/graphql') {
-      sendGraphQLError(res, 404, ErrorCode.NotFound, `no route ${path}; GraphQL is served at /graphql (and the public lists at /public/graphql), GraphiQL at /graphiql, the status at /status`, idHeader);
+      sendGraphQLError(res, 404, ErrorCode.NotFound, `no route ${path}; GraphQL is served at /graphql (and the public lists at /public/graphql), GraphiQL at /graphiql, the status at /status, the dashboard at /dashboard, the public lists at /public`, idHeader);
       return;
     }
     // API keys are looked up synchronously; only a JWT needs an asynchronous verification.
@@ -233,6 +256,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       return running;
     },
     async close() {
+      if (probing) clearInterval(probing);
       await running?.close();
       await server.stop();
       await recorder?.close();

@@ -4,17 +4,14 @@
  * Run with --help for the options. Exit codes: 0 done (or nothing to do), 1 failed, 2 bad options.
  */
 import { ConfigError } from '../subgraphs/kit/env.js';
-import { Population, populationSizes } from './demo-data/generate.js';
+import { fillDemoData } from './demo-data/fill.js';
+import { populationSizes } from './demo-data/generate.js';
 import { parseSeedOptions, UsageError, USAGE, type SeedOptions } from './demo-data/options.js';
 import { formatCount, formatDuration, Progress } from './demo-data/progress.js';
-import { buildShowcase, reservedBy } from './demo-data/showcase.js';
 import { SeedWriter } from './demo-data/writer.js';
 
 /** A failure the user can act on: reported without a stack trace. */
 class SeedRefusal extends Error {}
-
-/** Subjects generated and written per transaction. */
-const CHUNK_SUBJECTS = 1_000;
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);
@@ -42,22 +39,8 @@ async function seed(options: SeedOptions): Promise<void> {
       `seed: ${formatCount(options.subjects)} subjects (${formatCount(legal)} legal persons, ${formatCount(natural)} natural persons) ` +
         `+ showcase, seed ${options.seed}, as of ${options.asOf}`,
     );
-    const showcase = buildShowcase(options.asOf);
-    await writer.write(showcase);
-
-    const population = new Population({ seed: options.seed, asOf: options.asOf, subjects: options.subjects }, reservedBy(showcase));
-    const progress = new Progress(population.total);
-    // Generate the next chunk while the previous one is being written; at most two chunks in memory.
-    let pending: Promise<void> = Promise.resolve();
-    for (let from = 0; from < population.total; from += CHUNK_SUBJECTS) {
-      const to = Math.min(from + CHUNK_SUBJECTS, population.total);
-      const rows = population.generate(from, to);
-      await pending;
-      progress.update(from);
-      pending = writer.write(rows);
-    }
-    await pending;
-    progress.update(population.total);
+    const progress = new Progress(options.subjects);
+    await fillDemoData(writer, options, (done) => progress.update(done));
     progress.finish();
 
     const elapsed = performance.now() - started;

@@ -231,9 +231,11 @@ export class Population {
     summary: string,
   ): void {
     const id = this.ids.id(department, subject.key, subject.records++);
-    this.rows[department].credit_records.push(
-      creditRecord(department, { id, subjectId, category, decisionNo, decidedOn, status, summary, recordedAt: timestampOn(subject.rng, decidedOn) }),
-    );
+    // Most entries reach the portal within days of the decision; some later than the 7 working days allowed.
+    const lag = subject.rng.chance(0.12) ? subject.rng.between(8, 25) : subject.rng.between(0, 5);
+    const published = lag === 0 ? decidedOn : addWorkingDays(decidedOn, lag);
+    const recordedAt = timestampOn(subject.rng, published > this.yesterday ? decidedOn : published);
+    this.rows[department].credit_records.push(creditRecord(department, { id, subjectId, category, decisionNo, decidedOn, status, summary, recordedAt }));
   }
 
   /** Publication under double publicity: mostly within 7 working days, some late, a few not yet. */

@@ -8,6 +8,11 @@ import type { Knex } from 'knex';
 import { databaseConfigFromEnv, dropDatabase, migrate, openDatabase, redactUrl, type DatabaseConfig } from '../../subgraphs/kit/database.js';
 import { DEFINITIONS } from '../../subgraphs/definitions.js';
 import { SERVICES, type ServiceName } from '../../subgraphs/services.js';
+import { appendAudit } from '../../subgraphs/kit/audit.js';
+import { storeChecks } from '../../subgraphs/platform/check/repository.js';
+import { currentMeasures } from '../../subgraphs/platform/measures/repository.js';
+import type { MeasureVersion } from '../../subgraphs/platform/measures/types.js';
+import type { Activity } from './activity.js';
 import { DEPARTMENT_NAMES, SEEDED_TABLES, tablesOf, type Department, type SeedRows } from './rows.js';
 
 export const ROWS_PER_INSERT = 500;
@@ -24,7 +29,18 @@ export class SeedWriter {
 
   private constructor(private readonly databases: Map<ServiceName, Opened>) {
     for (const [department, table] of SEEDED_TABLES) this.counts.set(`${department}.${table}`, 0);
+    this.counts.set('platform.checks', 0);
+    this.counts.set('platform.feedback', 0);
   }
+
+  /** A writer over databases already open and migrated (the tests' stacks); `close` leaves them open. */
+  static over(databases: ReadonlyMap<ServiceName, Knex>): SeedWriter {
+    const writer = new SeedWriter(new Map());
+    for (const [name, db] of databases) writer.borrowed.set(name, db);
+    return writer;
+  }
+
+  private readonly borrowed = new Map<ServiceName, Knex>();
 
   /** Where the data goes, for the log: the SQLite folder or the MySQL server and databases. */
   static describeTarget(env: NodeJS.ProcessEnv = process.env): string {
@@ -53,6 +69,8 @@ export class SeedWriter {
   }
 
   private db(name: ServiceName): Knex {
+    const borrowed = this.borrowed.get(name);
+    if (borrowed) return borrowed;
     const opened = this.databases.get(name);
     if (!opened) throw new Error(`database ${name} is not open`);
     return opened.db;
@@ -91,6 +109,29 @@ export class SeedWriter {
       const key = `${department}.${table}`;
       this.counts.set(key, (this.counts.get(key) ?? 0) + list.length);
     }
+  }
+
+  /** The measures catalogue in force, which the demo checks are evaluated against. */
+  catalogue(): Promise<MeasureVersion[]> {
+    return currentMeasures(this.db('platform'));
+  }
+
+  /**
+   * Stores demo checks as the platform stores every check (each with its audit entry), and their
+   * feedback with one audit entry per check, as reported feedback is.
+   */
+  async writeActivity(activity: Activity): Promise<void> {
+    const db = this.db('platform');
+    for (let start = 0; start < activity.checks.length; start += ROWS_PER_INSERT) await storeChecks(db, activity.checks.slice(start, start + ROWS_PER_INSERT));
+    const byCheck = new Map<string, typeof activity.feedback>();
+    for (const f of activity.feedback) byCheck.set(f.check_id, [...(byCheck.get(f.check_id) ?? []), f]);
+    const actors = new Map(activity.checks.map((c) => [c.check.checkId, c.actor]));
+    await db.transaction(async (trx) => {
+      for (let start = 0; start < activity.feedback.length; start += ROWS_PER_INSERT) await trx('feedback').insert(activity.feedback.slice(start, start + ROWS_PER_INSERT));
+      await appendAudit(trx, [...byCheck].map(([checkId, items]) => ({ actor: actors.get(checkId)!, action: 'platform.reportFeedback', entityId: checkId, payload: { checkId, items } })));
+    });
+    this.counts.set('platform.checks', this.counts.get('platform.checks')! + activity.checks.length);
+    this.counts.set('platform.feedback', this.counts.get('platform.feedback')! + activity.feedback.length);
   }
 
   async close(): Promise<void> {

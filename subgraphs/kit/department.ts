@@ -18,6 +18,8 @@ import { badInput } from './errors.js';
 import { checkLimit } from './input-checks.js';
 import { CASE_STATISTICS_TYPES, caseStatisticsResolvers, caseStatisticsSdl } from './lifecycle/case-statistics.js';
 import { PUBLIC_TYPES, publicResolvers, publicSdl } from './lifecycle/public-and-reports.js';
+import { PUBLIC_LIST_PAGE_TYPES, publicListPageResolvers, publicListPageSdl } from './lifecycle/public-list-page.js';
+import { LIST_STATISTICS_TYPES, listStatisticsResolvers, listStatisticsSdl } from './lifecycle/list-statistics.js';
 import { lifecycleResolvers } from './lifecycle/resolvers.js';
 import { repairPolicyFromEnv, type RepairPolicy } from './lifecycle/repair.js';
 import { lifecycleSdl } from './lifecycle/sdl.js';
@@ -132,11 +134,15 @@ export function departmentSdl(parts: Pick<DepartmentParts<unknown>, 'name' | 'ty
     readFileSync(parts.schemaFile, 'utf8').trimEnd(),
     lifecycleSdl(parts.name, parts.typePrefix, parts.title).trimEnd(),
     caseStatisticsSdl(parts.typePrefix),
+    listStatisticsSdl(parts.typePrefix),
     publicSdl(parts.typePrefix),
+    publicListPageSdl(parts.typePrefix),
     CREDIT_RECORD_SDL.trimEnd(),
     LIFECYCLE_SDL.trimEnd(),
     CASE_STATISTICS_TYPES,
+    LIST_STATISTICS_TYPES,
     PUBLIC_TYPES,
+    PUBLIC_LIST_PAGE_TYPES,
   ].join('\n\n') + '\n';
 }
 
@@ -197,7 +203,9 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
     shared,
     lifecycleResolvers(name, typePrefix, parts.categories, () => (policy ??= repairPolicyFromEnv())) as GraphQLResolverMap<Ctx>,
     caseStatisticsResolvers(name, typePrefix) as GraphQLResolverMap<Ctx>,
+    listStatisticsResolvers(name, typePrefix) as GraphQLResolverMap<Ctx>,
     publicResolvers(name, typePrefix) as GraphQLResolverMap<Ctx>,
+    publicListPageResolvers(name, typePrefix, parts.categories) as GraphQLResolverMap<Ctx>,
     own,
   );
 

@@ -19,6 +19,7 @@ export async function serveSubgraph<L>(definition: SubgraphDefinition<L>, defaul
   requireProductionSettings(`subgraph ${definition.name}`, [
     { name: 'GATEWAY_SIGNING_SECRET', purpose: 'the secret the gateway signs requests with (at least 32 characters, the same as the gateway)' },
     ...(isDepartment ? [{ name: 'REPORT_ENCRYPTION_KEY', purpose: "the key sealing reporters' identities (64 hex characters)" }] : []),
+    ...(definition.productionSecrets ?? []),
   ]);
   const sweepMs = isDepartment ? envInt('EXPIRY_SWEEP_MS', 60_000, { min: 0, max: 86_400_000 }) : 0;
   const subgraph = await createSubgraph(definition, { database: databaseConfigFromEnv(definition.name) });

@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { callerFromHeaders, CallerHeader, type Caller } from './caller.js';
 import { SignatureVerifier, signingConfigFromEnv, type SigningConfig } from './request-signing.js';
 import { migrate, openDatabase, type DatabaseConfig, type Migration } from './database.js';
+import type { ProductionSetting } from './env.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from './http.js';
 import { listen, type RunningServer } from './listen.js';
 import { createLogger } from './logger.js';
@@ -36,6 +37,8 @@ export interface SubgraphDefinition<L> {
   createLoaders(db: Knex): L;
   /** Runs once after the migrations, before serving (e.g. filling an empty registry). */
   init?(db: Knex): Promise<void>;
+  /** Secrets of its own it cannot serve without in production (NODE_ENV=production), besides the signing secret. */
+  productionSecrets?: readonly ProductionSetting[];
 }
 
 export interface SubgraphOptions {

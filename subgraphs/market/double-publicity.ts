@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
-import { addDays, isIsoDate, today } from '../kit/clock.js';
-import { badInput } from '../kit/errors.js';
+import { today } from '../kit/clock.js';
+import { checkPeriod } from '../kit/period.js';
 import type { WorkingCalendar } from '../kit/working-days.js';
 import type { AdministrativeDecisionKind, AdministrativeDecisionRow } from './repository.js';
 
 /** Working days within which a licence or penalty must be published (7天双公示). */
 export const PUBLICITY_WORKING_DAYS = 7;
-const MAX_RANGE_DAYS = 366;
 
 export interface PublicityDelay {
   subjectId: string;
@@ -21,11 +20,7 @@ export async function doublePublicityReport(
   calendar: WorkingCalendar,
   args: { from: string; to: string; kind?: AdministrativeDecisionKind | null; limit: number },
 ) {
-  for (const [field, value] of [['from', args.from], ['to', args.to]] as const) {
-    if (!isIsoDate(value)) throw badInput(`${field} ${JSON.stringify(value)} is not valid: expected a calendar date YYYY-MM-DD`);
-  }
-  if (args.to < args.from) throw badInput(`to ${args.to} is before from ${args.from}`);
-  if (addDays(args.from, MAX_RANGE_DAYS) < args.to) throw badInput(`from ${args.from} to ${args.to} spans more than ${MAX_RANGE_DAYS} days: ask for a year at most`);
+  checkPeriod(args.from, args.to);
   const q = db<AdministrativeDecisionRow>('administrative_decisions').whereBetween('decided_on', [args.from, args.to]);
   if (args.kind) q.where('kind', args.kind);
   const rows = await q.orderBy([{ column: 'decided_on' }, { column: 'decision_no' }]);

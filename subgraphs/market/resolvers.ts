@@ -3,6 +3,7 @@ import type { DepartmentContext, DepartmentView } from '../kit/department.js';
 import { checkLimit } from '../kit/input-checks.js';
 import { workingCalendarFromEnv, type WorkingCalendar } from '../kit/working-days.js';
 import { doublePublicityReport } from './double-publicity.js';
+import { publicEnterprises } from './public-enterprises.js';
 import type { MarketLoaders } from './loaders.js';
 import type { AdministrativeDecisionKind, AdministrativeDecisionRow, RegistrationRow, RepresentationRow } from './repository.js';
 
@@ -26,6 +27,7 @@ export const marketResolvers: GraphQLResolverMap<Ctx> = {
     doublePublicity: (_root: unknown, args: { from: string; to: string; kind?: AdministrativeDecisionKind | null; limit?: number | null }, ctx: Ctx) => {
       return doublePublicityReport(ctx.db, (calendar ??= workingCalendarFromEnv()), { ...args, limit: checkLimit(args.limit) });
     },
+    publicEnterprises: (_root: unknown, args: { name?: string | null; ids?: string[] | null; limit?: number | null }, ctx: Ctx) => publicEnterprises(ctx.db, args),
   },
   MarketView: {
     registration: (view: DepartmentView, _args: unknown, ctx: Ctx) => ctx.loaders.registrations.load(view.subjectId),

@@ -10,6 +10,8 @@ import { auditLog } from '../kit/migrations/20261201000000_audit_log.js';
 import { platformResolvers } from './resolvers.js';
 import { feedbackModule } from './feedback/module.js';
 import { statsModule } from './stats/module.js';
+import { certificateModule } from './certificate/module.js';
+import { CERTIFICATE_SECRET } from './certificate/verification-code.js';
 import { pushModule } from './push/module.js';
 import type { PlatformModule } from './module.js';
 import { mergeResolvers } from '../kit/resolver-maps.js';
@@ -18,7 +20,7 @@ const OWN_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8
 const CREDIT_RECORD_SDL = readFileSync(new URL('../kit/credit-record.graphql', import.meta.url), 'utf8');
 
 /** The platform's concerns beyond subjects, measures and the check: an explicit list. */
-const MODULES: readonly PlatformModule[] = [feedbackModule, statsModule, pushModule];
+const MODULES: readonly PlatformModule[] = [feedbackModule, statsModule, certificateModule, pushModule];
 
 /** The platform's full SDL for a set of credit sources. */
 export function platformSdl(sources: readonly CreditSource[] = DEFAULT_CREDIT_SOURCES): string {
@@ -32,4 +34,5 @@ export const platform: SubgraphDefinition<PlatformLoaders> = {
   resolvers: mergeResolvers(platformResolvers, ...MODULES.map((m) => m.resolvers)),
   migrations: [measuresTable, measureCatalogue, checksTable, ...MODULES.flatMap((m) => m.migrations), auditLog, auditChecksBaseline],
   createLoaders: createPlatformLoaders,
+  productionSecrets: [{ name: CERTIFICATE_SECRET, purpose: 'the secret check certificates\' verification codes are made with (at least 32 characters)' }],
 };

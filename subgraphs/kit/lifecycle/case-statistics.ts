@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Knex } from 'knex';
-import { addDays, isIsoDate, today } from '../clock.js';
-import { badInput } from '../errors.js';
+import { today } from '../clock.js';
+import { checkPeriod, periodBounds } from '../period.js';
 import type { SubgraphContext } from '../subgraph-server.js';
 import { requireRule } from '../policy.js';
 
@@ -45,8 +45,8 @@ async function countBy(db: Knex, table: string, dateColumn: string, from: string
   const rows = await db(table)
     .select('status')
     .count({ n: '*' })
-    .where(dateColumn, '>=', `${from}T00:00:00.000Z`)
-    .andWhere(dateColumn, '<', `${addDays(to, 1)}T00:00:00.000Z`)
+    .where(dateColumn, '>=', periodBounds(from, to).start)
+    .andWhere(dateColumn, '<', periodBounds(from, to).end)
     .groupBy('status');
   return new Map((rows as { status: string; n: number | string }[]).map((r) => [String(r.status), Number(r.n)]));
 }
@@ -57,10 +57,7 @@ export function caseStatisticsResolvers(name: string, typePrefix: string): Graph
       caseStatistics: async (_root: unknown, args: { from: string; to: string }, ctx: SubgraphContext<unknown>) => {
         // Counts only, no personal data: analysts may read them too (跟踪问效).
         requireRule(ctx.caller, 'DepartmentQuery.caseStatistics', {}, name);
-        for (const [field, value] of [['from', args.from], ['to', args.to]] as const) {
-          if (!isIsoDate(value)) throw badInput(`${field} ${JSON.stringify(value)} is not valid: expected a calendar date YYYY-MM-DD`);
-        }
-        if (args.to < args.from) throw badInput(`to ${args.to} is before from ${args.from}`);
+        checkPeriod(args.from, args.to);
         const objections = await countBy(ctx.db, 'objections', 'filed_at', args.from, args.to);
         const repairs = await countBy(ctx.db, 'repair_applications', 'applied_at', args.from, args.to);
         const open = await ctx.db('objections').where('status', 'PENDING').count({ n: '*' }).first();

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { actorOf, appendAudit, sha256Hex } from '../audit.js';
-import { today } from '../clock.js';
-import type { CreditRecordRow } from '../credit-records.js';
 import { badInput } from '../errors.js';
 import { requireRule } from '../policy.js';
 import { checkLimit, requireText } from '../input-checks.js';
-import { checkSubjectId, maskSubjectId } from '../identifiers.js';
+import { checkSubjectId } from '../identifiers.js';
 import type { SubgraphContext } from '../subgraph-server.js';
 import { lifecycleEntry } from './audit-entries.js';
+import { activeListQuery, checkOffset, publicEntry } from './public-list-page.js';
 import { reportSealerFromEnv, type Sealer } from './sealing.js';
 
 /**
@@ -40,6 +39,8 @@ type PublicListEntry @shareable {
   subjectId: String!
   "类别 Category code."
   category: String!
+  "类别名称 What the category means, in Chinese and English."
+  categoryName: String!
   "名单类型 RED or BLACK."
   listType: ListType!
   "决定文书号 Decision document number."
@@ -117,11 +118,6 @@ interface ReportRow {
   status: string;
 }
 
-
-
-/** How record category codes look (the `<Prefix>Category` enums). */
-const CATEGORY_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
-
 export function publicResolvers(name: string, typePrefix: string): GraphQLResolverMap<SubgraphContext<unknown>> {
   let sealer: Sealer | undefined;
   const seal = () => (sealer ??= reportSealerFromEnv());
@@ -132,29 +128,12 @@ export function publicResolvers(name: string, typePrefix: string): GraphQLResolv
         args: { listType: string; category?: string | null; limit?: number | null; offset?: number | null },
         ctx: SubgraphContext<unknown>,
       ) => {
-        if (args.listType !== 'RED' && args.listType !== 'BLACK') throw badInput(`listType ${args.listType} is not published: expected RED or BLACK`);
-        const offset = args.offset ?? 0;
-        if (!Number.isInteger(offset) || offset < 0 || offset > 100_000) throw badInput(`offset ${offset} is not valid: expected 0 to 100000`);
-        const day = today();
-        const q = ctx.db<CreditRecordRow>('credit_records')
-          .whereNull('valid_to')
-          .where({ list_type: args.listType, status: 'ACTIVE' })
-          .where('decided_on', '<=', day)
-          .andWhere((w) => w.whereNull('valid_until').orWhere('valid_until', '>=', day));
-        if (args.category) {
-          if (!CATEGORY_CODE.test(args.category)) throw badInput(`category ${JSON.stringify(args.category)} is not a category code: expected upper-case letters, digits and _ (see the ${typePrefix}Category enum)`);
-          q.where('category', args.category);
-        }
-        const rows = await q.orderBy([{ column: 'decided_on', order: 'desc' }, { column: 'row_id', order: 'desc' }]).limit(checkLimit(args.limit)).offset(offset);
-        return rows.map((r) => ({
-          department: name,
-          subjectId: maskSubjectId(r.subject_id),
-          category: r.category,
-          listType: r.list_type,
-          decisionNo: r.decision_no,
-          decidedOn: r.decided_on,
-          validUntil: r.valid_until,
-        }));
+        const offset = checkOffset(args.offset);
+        const rows = await activeListQuery(ctx.db, args.listType, args.category, typePrefix)
+          .orderBy([{ column: 'decided_on', order: 'desc' }, { column: 'row_id', order: 'desc' }])
+          .limit(checkLimit(args.limit))
+          .offset(offset);
+        return rows.map((r) => publicEntry(name, r));
       },
       reports: async (_root: unknown, args: { status?: string | null; limit?: number | null }, ctx: SubgraphContext<unknown>) => {
         requireRule(ctx.caller, 'DepartmentQuery.reports', {}, name);

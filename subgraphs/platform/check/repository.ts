@@ -47,7 +47,8 @@ export interface CheckRow {
   checked_at: string;
 }
 
-function toRow(check: StoredCheck): CheckRow {
+/** The row a check is stored as. */
+export function toRow(check: StoredCheck): CheckRow {
   const measureRefs = [...check.measures, ...check.suspendedMeasures].map((m) => ({ code: m.code, version: m.version }));
   return {
     check_id: check.checkId,

@@ -1,12 +1,10 @@
 import type { Knex } from 'knex';
-import { addDays, isIsoDate } from '../../kit/clock.js';
-import { badInput } from '../../kit/errors.js';
+import { checkPeriod, periodBounds } from '../../kit/period.js';
 import type { AppliedMeasure, Verdict } from '../check/evaluate.js';
 import type { FeedbackRow } from '../feedback/repository.js';
 
 export type Grouping = 'MATTER' | 'REGION' | 'DEPARTMENT';
 const VERDICTS: readonly Verdict[] = ['MANDATORY_RESTRICTION', 'INCOMPLETE', 'RECOMMENDED_RESTRICTION', 'INCENTIVE', 'CLEAR'];
-const MAX_DAYS = 366;
 
 interface CheckSlice {
   check_id: string;
@@ -21,19 +19,10 @@ export function regionOf(subjectId: string): string {
   return /^[0-9]{17}[0-9X]$/.test(subjectId) && !/^9/.test(subjectId) ? subjectId.slice(0, 6) : subjectId.slice(2, 8);
 }
 
-export function checkPeriod(from: string, to: string): void {
-  for (const [field, value] of [['from', from], ['to', to]] as const) {
-    if (!isIsoDate(value)) throw badInput(`${field} ${JSON.stringify(value)} is not valid: expected a calendar date YYYY-MM-DD`);
-  }
-  if (to < from) throw badInput(`to ${to} is before from ${from}`);
-  if (addDays(from, MAX_DAYS) < to) throw badInput(`from ${from} to ${to} spans more than ${MAX_DAYS} days: ask for a year at most`);
-}
-
 /** Aggregates the checks of a period, reading each check and its feedback once. */
 export async function checkStatistics(db: Knex, from: string, to: string, groupBy: Grouping) {
   checkPeriod(from, to);
-  const start = `${from}T00:00:00.000Z`;
-  const end = `${addDays(to, 1)}T00:00:00.000Z`;
+  const { start, end } = periodBounds(from, to);
   const checks = await db<CheckSlice>('checks')
     .select('check_id', 'matter', 'subject_id', 'verdict', 'answer')
     .where('checked_at', '>=', start)
