@@ -27,6 +27,10 @@ export default {
   // two cores from being shared between suites, which would make their waits a matter of luck.
   maxWorkers: 1,
   testTimeout: 240_000,
+  // A handle a failed test leaves open (a pool waiting on a transaction that never ends) must not
+  // keep the run alive until CI's hard limit: exit once the results are in. Find such a handle
+  // with `npm run jest -- --detectOpenHandles`.
+  forceExit: true,
   reporters: ['default', '<rootDir>/tests/kit/jest/skip-summary-reporter.js'],
   coverageProvider: 'v8',
   // The product's code. Scripts (seed, start, bench, soak) are exercised as child processes, which

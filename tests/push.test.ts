@@ -38,27 +38,41 @@ for (const { skip } of (await engines()).filter((e) => e.engine === 'mysql')) su
       const held = new Promise<void>((r) => (release = r));
       let wrote!: () => void;
       const firstWrote = new Promise<void>((r) => (wrote = r));
-      // The first writer takes seq 1 and stays open; the second takes seq 2 and wants to commit.
-      const first = db.transaction(async (trx) => {
-        await writeVersion(trx, 'courts', null, row(1), 'PUBLISHED');
-        wrote();
-        await held;
-      });
-      await firstWrote;
-      const second = db.transaction((trx) => writeVersion(trx, 'courts', null, row(2), 'PUBLISHED'));
-      // Read only once the server reports the second writer waiting for a lock in this database.
-      await until('the second writer waiting for the first', async () => {
-        const [rows] = await db.raw(
-          `select count(*) as n from information_schema.innodb_trx t join information_schema.processlist p on p.id = t.trx_mysql_thread_id where t.trx_state = 'LOCK WAIT' and p.db = ?`,
-          [config.database],
-        );
-        return Number(rows[0].n) > 0;
-      });
-      const visible = await eventsAfter(db, 0, 10);
-      release();
-      await Promise.all([first, second]);
-      assert.deepEqual(visible, [], 'seq 2 is not visible while seq 1 is open');
-      assert.deepEqual((await eventsAfter(db, 0, 10)).map((e) => [Number(e.seq), e.record_id]), [[1, 'r1'], [2, 'r2']]);
+      let first: Promise<void> | undefined;
+      let second: Promise<void> | undefined;
+      try {
+        // The first writer takes seq 1 and stays open; the second takes seq 2 and wants to commit.
+        first = db.transaction(async (trx) => {
+          await writeVersion(trx, 'courts', null, row(1), 'PUBLISHED');
+          wrote();
+          await held;
+        });
+        await firstWrote;
+        let started!: (threadId: number) => void;
+        const secondThread = new Promise<number>((r) => (started = r));
+        second = db.transaction(async (trx) => {
+          // A loaded machine must not turn the wait into a lock-wait timeout before the reader looks.
+          await trx.raw('set session innodb_lock_wait_timeout = 600');
+          const [rows] = await trx.raw('select connection_id() as id');
+          started(Number(rows[0].id));
+          await writeVersion(trx, 'courts', null, row(2), 'PUBLISHED');
+        });
+        const thread = await secondThread;
+        // Read only once the server reports that very connection waiting for a lock.
+        await until('the second writer waiting for the first', async () => {
+          const [rows] = await db.raw(`select trx_state from information_schema.innodb_trx where trx_mysql_thread_id = ?`, [thread]);
+          return rows[0]?.trx_state === 'LOCK WAIT';
+        });
+        const visible = await eventsAfter(db, 0, 10);
+        release();
+        await Promise.all([first, second]);
+        assert.deepEqual(visible, [], 'seq 2 is not visible while seq 1 is open');
+        assert.deepEqual((await eventsAfter(db, 0, 10)).map((e) => [Number(e.seq), e.record_id]), [[1, 'r1'], [2, 'r2']]);
+      } finally {
+        // Whatever failed above, let both transactions end so the pool can close.
+        release();
+        await Promise.allSettled([first, second]);
+      }
     } finally {
       await db.destroy();
       await dropDatabase(config);
