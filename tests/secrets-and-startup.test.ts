@@ -70,7 +70,8 @@ describe('production start-up: every missing setting is named, no demo value is 
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));
     try {
-      await until('the gateway listening', async () => /gateway listening/.test(out) || child.exitCode !== null);
+      // Compiling and starting a gateway in a fresh process takes long on a loaded machine.
+      await until('the gateway listening', async () => /gateway listening/.test(out) || child.exitCode !== null, { timeoutMs: 120_000 });
       assert.match(out, /gateway listening/);
       assert.ok(!out.includes(SIGNING_SECRET));
     } finally {
@@ -134,7 +135,7 @@ describe('no key, token or secret in logs and errors', () => {
     const unknownKey = 'ck_not-a-key-of-anyone-0123456789abcdefghijklmnopq';
     const fakeToken = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzb21lb25lIn0.c2lnbmF0dXJlLW9mLW5vLWtleQ';
     try {
-      await until('the gateway listening', async () => /gateway listening/.test(stdout) || child.exitCode !== null);
+      await until('the gateway listening', async () => /gateway listening/.test(stdout) || child.exitCode !== null, { timeoutMs: 120_000 });
       const gatewayUrl = JSON.parse(stdout.split('\n').find((l) => l.includes('gateway listening'))!).url as string;
       const ok = await postGraphQL(gatewayUrl, { query: VIEWER }, { authorization: 'Bearer demo-analyst-key' });
       assert.equal(ok.errors, undefined, JSON.stringify(ok.errors));

@@ -19,6 +19,8 @@ export type Engine = 'sqlite' | 'mysql';
 export interface StackOptions {
   engine?: Engine;
   subgraphTimeoutMs?: number;
+  /** Timeouts of particular subgraphs, by name (SUBGRAPH_TIMEOUTS_MS), instead of subgraphTimeoutMs. */
+  subgraphTimeouts?: Partial<Record<ServiceName, number>>;
   /** Routes a subgraph name to another URL (a deliberately broken server, say). */
   urlOverrides?: Partial<Record<ServiceName, string>>;
   /** Rate limit of the public endpoint (requests a minute per address). */
@@ -63,6 +65,7 @@ export class TestStack {
       clientRatePerMinute: options.clientRatePerMinute ?? 1_000_000,
       withRegistry: options.withRegistry ?? false,
       markedDown: options.markedDown ?? [],
+      subgraphTimeouts: options.subgraphTimeouts ?? {},
     });
     await stack.boot();
     return stack;
@@ -94,6 +97,7 @@ export class TestStack {
         ...this.options.urlOverrides,
       },
       subgraphTimeoutMs: this.options.subgraphTimeoutMs,
+      subgraphTimeouts: this.options.subgraphTimeouts as Record<string, number> | undefined,
       subgraphConnections: 16,
       maxBodyBytes: 1024 * 1024,
       publicRatePerMinute: this.options.publicRatePerMinute,

@@ -31,7 +31,7 @@ describe('the stack as separate processes', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'credit-processes-'));
     await runSeed(['--subjects', '300'], { dataDir, databaseUrl: null, output: 'quiet' });
-    stack = await launchStack({ dataDir, databaseUrl: null, portBase: BASE, output: 'quiet', relay: false, env: { EXPIRY_SWEEP_MS: '0', SUBGRAPH_TIMEOUT_MS: '30000' } });
+    stack = await launchStack({ dataDir, databaseUrl: null, portBase: BASE, output: 'quiet', relay: false, readyTimeoutMs: 150_000, env: { EXPIRY_SWEEP_MS: '0', SUBGRAPH_TIMEOUT_MS: '30000' } });
   });
   afterAll(async () => {
     for (const p of extra) p.kill('SIGKILL');
