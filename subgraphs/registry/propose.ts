@@ -2,7 +2,7 @@ import { findBreakingChanges } from 'graphql';
 import { actorOf } from '../kit/audit.js';
 import type { Caller } from '../kit/caller.js';
 import { badInput, forbidden } from '../kit/errors.js';
-import { apiSchema, breakingChanges, compose, operationProblems, parseProblem, type CheckProblem } from './checks.js';
+import { apiSchema, breakingChanges, compose, operationProblems, parseProblem, policyProblems, type CheckProblem } from './checks.js';
 import { withCreditSources } from './credit-sources.js';
 import { StaleVersion, type Member, type RegistryStore, type SupergraphVersionRow } from './store.js';
 
@@ -34,7 +34,7 @@ export interface ChangeResult {
 const NAME = /^[a-z][a-z0-9_]{1,31}$/;
 
 function authorise(caller: Caller, request: ChangeRequest, force: boolean): void {
-  if (force && caller.role !== 'CREDIT_OFFICE') throw forbidden('registry.force: only the credit office may force a change past breaking-change and operation checks', { rule: 'registry.force' });
+  if (force && caller.role !== 'CREDIT_OFFICE') throw forbidden('registry.force: only the credit office may force a change past breaking-change, operation and access-policy checks', { rule: 'registry.force' });
   if (caller.role === 'CREDIT_OFFICE') return;
   if (request.kind === 'ROLLBACK') throw forbidden('registry.rollback: only the credit office may roll back', { rule: 'registry.rollback' });
   if (caller.role !== 'DEPARTMENT' || caller.department !== request.name || PROTECTED.includes(request.name)) {
@@ -82,7 +82,7 @@ function changeProblems(request: ChangeRequest, current: Member[], members: Memb
 
 /**
  * Checks a change to the set of subgraphs and, if it passes (or the credit office forces it past
- * breaking-change and operation checks) and it is not a dry run, appends it as a new supergraph
+ * breaking-change, operation and access-policy checks) and it is not a dry run, appends it as a new supergraph
  * version. Parse and composition failures can never be forced.
  */
 export async function proposeChange(store: RegistryStore, caller: Caller, request: ChangeRequest, options: ChangeOptions): Promise<ChangeResult> {
@@ -100,10 +100,14 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
     }
     const composed = compose(withCreditSources(members));
     if ('problems' in composed) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems: composed.problems };
+    // The same supergraph (an SDL read from _service prints differently from the one stored, but
+    // composes the same): nothing changes, so there is nothing to check and no new version.
+    if (request.kind === 'PUBLISH' && composed.supergraphSdl === latest.supergraph_sdl) return { accepted: true, dryRun: options.dryRun, forced: false, version: latest, problems: [] };
     const since = new Date(Date.now() - options.operationWindowDays * 86_400_000).toISOString();
     const found = [
       ...changeProblems(request, current, members, latest, composed.supergraphSdl),
       ...operationProblems(composed.supergraphSdl, await store.operationsSince(since)),
+      ...policyProblems(request.kind === 'ROLLBACK' ? null : request.name, apiSchema(latest.supergraph_sdl), apiSchema(composed.supergraphSdl)),
     ];
     const forced = found.length > 0 && options.force;
     if (found.length > 0 && !forced) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems: found };
