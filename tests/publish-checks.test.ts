@@ -90,6 +90,20 @@ describe('publishing after real traffic', () => {
     assert.doesNotMatch(problem.message, /conflict/);
   });
 
+  it('is not stopped by a recorded operation that does not validate against the supergraph served now either', async () => {
+    // What gateways recorded before operations were kept as sent: the Statistics tab without its
+    // aliases, which validates against no schema ("Fields "checkStatistics" conflict").
+    const collapsed = 'fragment Stats on CheckStatistics{applied checks feedbackRate group hits measures notApplied subjects verdicts{count verdict}}query Statistics($from:String!,$to:String!){platform{checkStatistics(from:$from,groupBy:MATTER,to:$to){...Stats}checkStatistics(from:$from,groupBy:REGION,to:$to){...Stats}checkStatistics(from:$from,groupBy:DEPARTMENT,to:$to){...Stats}}}';
+    await stack.db('registry')('observed_operations').insert({ signature_hash: 'f'.repeat(64), client_id: 'demo-analyst', signature: collapsed, operation_name: 'Statistics', last_seen: new Date().toISOString() });
+    const sdl = await servedSdl(stack, 'tax');
+    // A change that breaks nothing: an optional argument more.
+    const changed = sdl.replace('records(listType: ListType, category: String, status: RecordStatus, limit: Int = 100)', 'records(listType: ListType, category: String, status: RecordStatus, limit: Int = 100, region: String)');
+    assert.notEqual(changed, sdl);
+    const result = await publish('tax', changed, 'demo-tax-key', true);
+    assert.equal(result.accepted, true, JSON.stringify(result.problems));
+    assert.deepEqual(result.problems, []);
+  });
+
   it('refuses new operations no access rule covers, naming them and how to add rules; changes nothing', async () => {
     const before = await current();
     const sdl = await servedSdl(stack, 'tax');

@@ -107,11 +107,18 @@ const OPERATION_RULES = specifiedRules.filter((rule) => rule !== ValuesOfCorrect
 
 /**
  * Operations seen recently, as their clients sent them (aliases, fragments and variables kept),
- * that would no longer validate against the new supergraph.
+ * that would no longer validate against the new supergraph. An operation that does not validate
+ * against the supergraph served now either is not this change's doing and does not stop it.
  */
-export function operationProblems(supergraphSdl: string, operations: readonly ObservedOperationRow[]): CheckProblem[] {
+export function operationProblems(supergraphSdl: string, operations: readonly ObservedOperationRow[], currentSupergraphSdl?: string): CheckProblem[] {
   if (operations.length === 0) return [];
   const schema = apiSchema(supergraphSdl);
+  let current: GraphQLSchema | undefined;
+  const brokenAlready = (doc: DocumentNode): boolean => {
+    if (currentSupergraphSdl === undefined) return false;
+    current ??= apiSchema(currentSupergraphSdl);
+    return validate(current, doc, OPERATION_RULES).length > 0;
+  };
   const broken = new Map<string, { errors: Set<string>; ops: AffectedOperation[] }>();
   for (const op of operations) {
     let doc: DocumentNode;
@@ -121,7 +128,7 @@ export function operationProblems(supergraphSdl: string, operations: readonly Ob
       continue;
     }
     const errors = validate(schema, doc, OPERATION_RULES);
-    if (errors.length === 0) continue;
+    if (errors.length === 0 || brokenAlready(doc)) continue;
     const entry = broken.get(op.signature_hash) ?? { errors: new Set<string>(), ops: [] };
     for (const e of errors) entry.errors.add(e.message);
     entry.ops.push({ clientId: op.client_id, operationName: op.operation_name, signature: op.signature, lastSeen: op.last_seen });

@@ -106,7 +106,7 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
     const since = new Date(Date.now() - options.operationWindowDays * 86_400_000).toISOString();
     const found = [
       ...changeProblems(request, current, members, latest, composed.supergraphSdl),
-      ...operationProblems(composed.supergraphSdl, await store.operationsSince(since)),
+      ...operationProblems(composed.supergraphSdl, await store.operationsSince(since), latest.supergraph_sdl),
       ...policyProblems(request.kind === 'ROLLBACK' ? null : request.name, apiSchema(latest.supergraph_sdl), apiSchema(composed.supergraphSdl)),
     ];
     const forced = found.length > 0 && options.force;
