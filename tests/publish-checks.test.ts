@@ -1,11 +1,15 @@
 import assert from './kit/assert.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { exampleTabs } from '../gateway/graphiql-examples.js';
 import { defaultUrl, DEPARTMENTS, type ServiceName } from '../subgraphs/services.js';
+import { runTs } from './kit/processes.js';
 import { postToSubgraph, TestStack } from './kit/stack.js';
 
 const PUBLISH = `mutation($input: PublishSubgraphInput!) { registry { publishSubgraph(input: $input) {
-  accepted dryRun forced version { version action subgraph } problems { check subgraph message operations { clientId operationName signature } } } } }`;
+  accepted dryRun forced unchanged version { version action subgraph } problems { check subgraph message operations { clientId operationName signature } } } } }`;
 
 /** The SDL a subgraph serves (`_service { sdl }`): printed otherwise than the SDL the registry was bootstrapped with. */
 async function servedSdl(stack: TestStack, name: ServiceName): Promise<string> {
@@ -23,10 +27,14 @@ describe('publishing after real traffic', () => {
     return r.data!.registry.publishSubgraph;
   };
 
+  const tmp = mkdtempSync(path.join(tmpdir(), 'publish-checks-'));
   beforeAll(async () => {
     stack = await TestStack.start({ withRegistry: true });
   });
-  afterAll(async () => stack?.close());
+  afterAll(async () => {
+    await stack?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('every GraphiQL example tab runs, then every department re-publishes its unchanged schema: all accepted, no new version', async () => {
     const today = new Date().toISOString().slice(0, 10);
@@ -62,8 +70,15 @@ describe('publishing after real traffic', () => {
       const result = await publish(name, await servedSdl(stack, name), `demo-${name}-key`);
       assert.equal(result.accepted, true, `${name}: ${JSON.stringify(result.problems)}`);
       assert.deepEqual(result.problems, []);
+      assert.equal(result.unchanged, true);
       assert.equal(result.version.version, before, `${name}: an unchanged schema makes no new version`);
     }
+    // The same through the command line a department uses.
+    const sdlFile = path.join(tmp, 'tax.graphql');
+    writeFileSync(sdlFile, await servedSdl(stack, 'tax'));
+    const cli = await runTs('scripts/subgraph.ts', ['publish', '--name', 'tax', '--url', defaultUrl('tax'), '--sdl', sdlFile, '--gateway', stack.gatewayUrl, '--key', 'demo-tax-key'], {});
+    assert.equal(cli.code, 0, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, new RegExp(`change accepted: unchanged, supergraph version ${before} stays current`));
     // The credit office re-publishes the platform and the registry the same way.
     for (const name of ['platform', 'registry'] as const) {
       const result = await publish(name, await servedSdl(stack, name), 'demo-platform-key');

@@ -27,6 +27,8 @@ export interface ChangeResult {
   accepted: boolean;
   dryRun: boolean;
   forced: boolean;
+  /** The change composes into the supergraph already served: nothing to do, no new version. */
+  unchanged: boolean;
   version: SupergraphVersionRow | null;
   problems: CheckProblem[];
 }
@@ -92,17 +94,17 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
     if (!latest) throw new Error('the registry is empty: it is bootstrapped when the registry or a gateway starts');
     const current = (await store.members(latest)).map(({ name, url, sdl }) => ({ name, url, sdl }));
     const { members, problems } = await proposedMembers(request, current, store, options);
-    if (problems.length > 0) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems };
+    if (problems.length > 0) return { accepted: false, dryRun: options.dryRun, forced: false, unchanged: false, version: null, problems };
     if (request.kind === 'PUBLISH') {
       const same = current.find((m) => m.name === request.name);
       const next = members.find((m) => m.name === request.name)!;
-      if (same && same.sdl === next.sdl && same.url === next.url) return { accepted: true, dryRun: options.dryRun, forced: false, version: latest, problems: [] };
+      if (same && same.sdl === next.sdl && same.url === next.url) return { accepted: true, dryRun: options.dryRun, forced: false, unchanged: true, version: latest, problems: [] };
     }
     const composed = compose(withCreditSources(members));
-    if ('problems' in composed) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems: composed.problems };
+    if ('problems' in composed) return { accepted: false, dryRun: options.dryRun, forced: false, unchanged: false, version: null, problems: composed.problems };
     // The same supergraph (an SDL read from _service prints differently from the one stored, but
     // composes the same): nothing changes, so there is nothing to check and no new version.
-    if (request.kind === 'PUBLISH' && composed.supergraphSdl === latest.supergraph_sdl) return { accepted: true, dryRun: options.dryRun, forced: false, version: latest, problems: [] };
+    if (request.kind === 'PUBLISH' && composed.supergraphSdl === latest.supergraph_sdl) return { accepted: true, dryRun: options.dryRun, forced: false, unchanged: true, version: latest, problems: [] };
     const since = new Date(Date.now() - options.operationWindowDays * 86_400_000).toISOString();
     const found = [
       ...changeProblems(request, current, members, latest, composed.supergraphSdl),
@@ -110,8 +112,8 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
       ...policyProblems(request.kind === 'ROLLBACK' ? null : request.name, apiSchema(latest.supergraph_sdl), apiSchema(composed.supergraphSdl)),
     ];
     const forced = found.length > 0 && options.force;
-    if (found.length > 0 && !forced) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems: found };
-    if (options.dryRun) return { accepted: true, dryRun: true, forced, version: null, problems: found };
+    if (found.length > 0 && !forced) return { accepted: false, dryRun: options.dryRun, forced: false, unchanged: false, version: null, problems: found };
+    if (options.dryRun) return { accepted: true, dryRun: true, forced, unchanged: false, version: null, problems: found };
     try {
       const version = await store.append(latest.version, members, composed.supergraphSdl, {
         action: request.kind,
@@ -121,7 +123,7 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
         by: caller.clientId,
         actor: actorOf(caller),
       });
-      return { accepted: true, dryRun: false, forced, version, problems: found };
+      return { accepted: true, dryRun: false, forced, unchanged: false, version, problems: found };
     } catch (err) {
       if (err instanceof StaleVersion && attempt < 3) continue;
       throw err;
