@@ -59,6 +59,25 @@ export interface GatewayConfig {
    * (AVAILABILITY_PROBE_MS, 60000); absent or 0: only when the status or readiness is asked for.
    */
   availabilityProbeMs?: number;
+  /**
+   * Development mode (`--dev`): any supergraph served with no authentication, no access policy and
+   * unsigned subgraph requests, every request made as DEVELOPMENT_CALLER. Local development only:
+   * refused with NODE_ENV=production and on an address other than loopback.
+   */
+  development?: boolean;
+}
+
+/** Whether `host` is a loopback address (the machine itself): 127.0.0.0/8, ::1 or localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Why development mode may not run with these settings, or null when it may. */
+export function developmentRefusal(host: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (isProduction(env)) return '--dev is refused with NODE_ENV=production: development mode serves without authentication, access policy or request signing, for local development only';
+  if (!isLoopback(host)) return `--dev is refused on host ${JSON.stringify(host)}: development mode listens only on a loopback address (127.0.0.1, ::1 or localhost), never on a network`;
+  return null;
 }
 
 export const DEFAULT_SUPERGRAPH = path.resolve(import.meta.dirname, '../schema/supergraph.graphql');
@@ -103,8 +122,8 @@ export function parseNames(raw: string | undefined, source: string): string[] {
 }
 
 /**
- * Command line: `--supergraph FILE --port N` (as other gateways take them; a supergraph file means
- * no registry). Environment: REGISTRY_POLL_MS (1000) and the registry's database settings,
+ * Command line: `--supergraph FILE --port N --host H` (as other gateways take them; a supergraph
+ * file means no registry) and `--dev` (development mode, see GatewayConfig.development). Environment: REGISTRY_POLL_MS (1000) and the registry's database settings,
  * PORT (4000), HOST (127.0.0.1), SUPERGRAPH_FILE, SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS (2000), SUBGRAPH_TIMEOUTS_MS (registry=30000),
  * SUBGRAPH_CONNECTIONS (64), MAX_BODY_BYTES (1 MiB), PUBLIC_RATE_LIMIT_PER_MINUTE (60),
  * CLIENTS_SOURCE and CLIENTS_FILE (see clientsSourceFromEnv), CLIENTS_REFRESH_MS (2000),
@@ -116,10 +135,16 @@ export function parseNames(raw: string | undefined, source: string): string[] {
 export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const { values } = parseArgs({
     args: [...argv],
-    options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, dev: { type: 'boolean' } },
     strict: true,
   });
   const port = values.port !== undefined ? envInt('--port', 0, { min: 0, max: 65535 }, { '--port': values.port }) : envInt('PORT', 4000, { min: 0, max: 65535 }, env);
+  const host = values.host ?? envString('HOST', '127.0.0.1', env);
+  const development = values.dev === true;
+  if (development) {
+    const refusal = developmentRefusal(host, env);
+    if (refusal) throw new ConfigError(refusal);
+  }
   requireProductionSettings(
     'the gateway',
     [{ name: 'GATEWAY_SIGNING_SECRET', purpose: 'the secret subgraph requests are signed with (at least 32 characters, the same in every subgraph)' }],
@@ -130,7 +155,7 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
   const staticFile = values.supergraph ?? envOptional('SUPERGRAPH_FILE', env);
   return {
     port,
-    host: values.host ?? envString('HOST', '127.0.0.1', env),
+    host,
     supergraphFile: path.resolve(staticFile ?? DEFAULT_SUPERGRAPH),
     registry: staticFile ? null : databaseConfigFromEnv('registry', env),
     registryPollMs: envInt('REGISTRY_POLL_MS', 1000, { min: 50, max: 60_000 }, env),
@@ -146,6 +171,7 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     markedDown: parseNames(envOptional('SUBGRAPHS_MARKED_DOWN', env), 'SUBGRAPHS_MARKED_DOWN'),
     safelistFile: envOptional('SAFELIST_FILE', env) ?? null,
     availabilityProbeMs: envInt('AVAILABILITY_PROBE_MS', 60_000, { min: 0, max: 3_600_000 }, env),
+    development,
   };
 }
 

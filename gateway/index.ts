@@ -9,7 +9,7 @@ try {
   const config = { ...gatewayConfigFromEnv(), jwt: await jwtConfigFromEnv() };
   const gateway = await createGateway(config);
   const running = await gateway.listen();
-  createLogger('gateway').info('gateway listening', { url: running.url, supergraph: config.registry ? 'registry' : config.supergraphFile });
+  createLogger('gateway').info(config.development ? 'gateway listening in DEVELOPMENT MODE (local development only)' : 'gateway listening', { url: running.url, supergraph: config.registry ? 'registry' : config.supergraphFile, ...(config.development ? { development: true } : {}) });
   stopOnSignals('gateway', () => gateway.close());
 } catch (err) {
   // A configuration mistake is the operator's to fix: say what it is, without a stack trace.

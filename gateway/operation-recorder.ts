@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { usageReportingSignature } from '@apollo/utils.usagereporting';
+import {
+  getOperationAST,
+  Kind,
+  print,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type ListValueNode,
+} from 'graphql';
 import type { RegistryStore, ObservedOperationRow } from '../subgraphs/registry/store.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
 import type { GatewayContext } from './subgraph-datasource.js';
@@ -8,12 +17,51 @@ import type { GatewayContext } from './subgraph-datasource.js';
 const log = createLogger('gateway');
 
 /**
- * Records which operations each client runs (signature with literals stripped, last seen), for
- * the registry's operation check. Kept in memory and written in batches, off the request path.
+ * The operation a client ran, as it sent it — its aliases, fragments, variables and directives
+ * kept, so that it still validates against the schema it ran on — with every literal value
+ * normalised (strings to "", numbers to 0, lists to []): no subject id or case number is stored,
+ * and operations that differ only in their values are one entry. Enum values, booleans and input
+ * object field names are kept. Other operations of the document and fragments the operation does
+ * not use are dropped. Null when the document has no such operation.
+ */
+export function operationAsSent(document: DocumentNode, operationName: string | null | undefined): string | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const used = new Set<string>();
+  const pending: ASTNode[] = [operation];
+  while (pending.length > 0) {
+    visit(pending.pop()!, {
+      FragmentSpread(node) {
+        const name = node.name.value;
+        if (used.has(name)) return;
+        used.add(name);
+        const fragment = fragments.get(name);
+        if (fragment) pending.push(fragment);
+      },
+    });
+  }
+  const kept: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: document.definitions.filter((d) => d === operation || (d.kind === Kind.FRAGMENT_DEFINITION && used.has(d.name.value))),
+  };
+  const normalised = visit(kept, {
+    StringValue: () => ({ kind: Kind.STRING, value: '' }),
+    IntValue: () => ({ kind: Kind.INT, value: '0' }),
+    FloatValue: () => ({ kind: Kind.FLOAT, value: '0' }),
+    ListValue: { leave: (node: ListValueNode) => ({ ...node, values: [] }) },
+  });
+  return print(normalised);
+}
+
+/**
+ * Records which operations each client runs (as sent, literals normalised, last seen), for the
+ * registry's operation check. Kept in memory and written in batches, off the request path.
  */
 export class OperationRecorder {
   private pending = new Map<string, ObservedOperationRow>();
-  private readonly signatures = new Map<string, { signature: string; hash: string }>();
+  private readonly signatures = new Map<string, { signature: string; hash: string } | null>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly store: RegistryStore, flushMs: number) {
@@ -25,13 +73,15 @@ export class OperationRecorder {
     return {
       requestDidStart: async () => ({
         didResolveOperation: async ({ document, operationName, contextValue, source }) => {
-          let sig = this.signatures.get(source);
-          if (!sig) {
-            const signature = usageReportingSignature(document, operationName ?? '');
-            sig = { signature, hash: createHash('sha256').update(signature).digest('hex') };
+          const key = `${operationName ?? ''}\n${source}`;
+          let sig = this.signatures.get(key);
+          if (sig === undefined) {
+            const signature = operationAsSent(document, operationName);
+            sig = signature === null ? null : { signature, hash: createHash('sha256').update(signature).digest('hex') };
             if (this.signatures.size > 5000) this.signatures.clear();
-            this.signatures.set(source, sig);
+            this.signatures.set(key, sig);
           }
+          if (sig === null) return;
           const clientId = contextValue.caller.clientId;
           this.pending.set(`${sig.hash}/${clientId}`, {
             signature_hash: sig.hash,

@@ -27,7 +27,8 @@ import { RateLimiter } from './rate-limiter.js';
 import { RequestLog } from './request-log.js';
 import { RecentSourceErrors } from './source-errors.js';
 import { SubgraphProbe } from './subgraph-probe.js';
-import type { GatewayConfig } from './config.js';
+import { isLoopback, type GatewayConfig } from './config.js';
+import { ConfigError } from '../subgraphs/kit/env.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-datasource.js';
 import { sha256Hex as sha256 } from '../subgraphs/kit/audit.js';
 
@@ -44,6 +45,8 @@ function basicAsBearer(authorization: string | undefined): string | undefined {
 }
 
 const PUBLIC_CALLER = { clientId: 'public', role: 'PUBLIC' as const };
+/** Who every request is made as in development mode (`--dev`): no key is asked for. */
+export const DEVELOPMENT_CALLER = { clientId: 'local-development', role: 'CREDIT_OFFICE' as const };
 const PUBLIC_MAX_BODY_BYTES = 16 * 1024;
 const OPERATION_FLUSH_MS = 2000;
 const log = createLogger('gateway');
@@ -65,11 +68,15 @@ export interface Gateway {
 
 /** Builds the gateway over the supergraph file of the config (without listening). */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
+  // Development mode: no authentication, no access policy, unsigned subgraph requests, and the
+  // operations run are not recorded for the registry's checks. Loopback only (checked on listen).
+  const development = config.development === true;
+  if (development) log.warn('DEVELOPMENT MODE (--dev): no authentication, no access policy, unsigned subgraph requests; every request is made as local-development (CREDIT_OFFICE). For local development only: never expose it.');
   const clients = await ClientRegistry.fromConfig(config);
-  const signingSecret = config.signingSecret ?? signingConfigFromEnv().secret;
+  const signingSecret = development ? null : config.signingSecret ?? signingConfigFromEnv().secret;
   const dataSources: SubgraphDataSource[] = [];
   const registry = config.registry ? await RegistrySource.open(config.registry, config.supergraphFile, config.registryPollMs) : null;
-  const recorder = registry ? new OperationRecorder(registry.store, OPERATION_FLUSH_MS) : null;
+  const recorder = registry && !development ? new OperationRecorder(registry.store, OPERATION_FLUSH_MS) : null;
   const supergraphFile = readFileSync(config.supergraphFile, 'utf8');
   let publicPolicy = new PublicAccessPolicy(supergraphFile);
   // Observability (metrics, recent source errors, readiness and status, request logs): gateway/http-routes.ts.
@@ -119,9 +126,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       knownOperationPlugin<GatewayContext>(),
-      accessPolicyPlugin<GatewayContext>(),
+      ...(development ? [] : [accessPolicyPlugin<GatewayContext>()]),
       costLimitPlugin<GatewayContext>(limits.maxCost ?? DEFAULT_MAX_COST),
-      ...(safelist ? [safelistPlugin<GatewayContext>(safelist)] : []),
+      ...(safelist && !development ? [safelistPlugin<GatewayContext>(safelist)] : []),
       metrics.plugin(),
       requestLog.plugin(),
       ...(recorder ? [recorder.plugin()] : []),
@@ -223,7 +230,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       return;
     }
     // API keys are looked up synchronously; only a JWT needs an asynchronous verification.
-    const known = clients.authenticate(req.headers.authorization);
+    const known = development ? DEVELOPMENT_CALLER : clients.authenticate(req.headers.authorization);
     const authenticated: Promise<AuthResult> = known ? Promise.resolve({ caller: known }) : clients.authenticateRequest(req.headers.authorization);
     authenticated
       .then((auth) => {
@@ -252,6 +259,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     clientsReadAt: () => clients.readAt,
     flushOperations: async () => recorder?.flush(),
     async listen(port = config.port, host = config.host) {
+      if (development && !isLoopback(host)) throw new ConfigError(`--dev is refused on host ${JSON.stringify(host)}: development mode listens only on a loopback address (127.0.0.1, ::1 or localhost), never on a network`);
       running = await listen(handler, port, host);
       return running;
     },

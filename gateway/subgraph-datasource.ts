@@ -78,6 +78,7 @@ function headersOf(caller: Caller): Readonly<Record<string, string>> {
  * timeout. A subgraph that is down, slow past the timeout or answering garbage never makes the
  * gateway drop entities: `_entities` fetches are answered with the requested fields set to null
  * and an error naming the subgraph, so every other source and every `@requires` field still run.
+ * A null entity in an answer is an answer, not a failure (see checkEntities).
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly pool: Pool;
@@ -147,8 +148,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       throw new SourceFailure(`HTTP ${status} with a body that is not a GraphQL response`);
     }
     const isEntityFetch = query.entities && Array.isArray(request.variables?.representations);
-    if (isEntityFetch) checkEntities(parsed, request.variables!.representations as unknown[]);
-    return parsed;
+    if (!isEntityFetch) return parsed;
+    const representations = request.variables!.representations as unknown[];
+    return checkEntities(parsed, representations, () => fallback.placeholders(request.query ?? '', representations));
   }
 
   async close(): Promise<void> {
@@ -160,11 +162,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 const CLIENT_ERROR_CODES = new Set<string>([ErrorCode.BadUserInput, ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.Unauthenticated]);
 
 /**
- * An `_entities` answer must have one entity per representation; otherwise it is unusable — unless
- * the subgraph refused the request for the client's reasons, which the client must see as such.
+ * An `_entities` answer must be a list with one item per representation, each an object or null;
+ * otherwise it is unusable — unless the subgraph refused the request for the client's reasons,
+ * which the client must see as such. A null item is the subgraph's answer (the federation spec:
+ * it cannot resolve that representation), not a failure of the source: the other entities keep
+ * their data and nothing is reported. It is passed on with the fields it was asked for set to null
+ * — what a client sees of a null entity anyway — so that fields which `@requires` them (the
+ * platform's check) still run for that subject and see the department's part as missing, instead
+ * of the gateway dropping the subject from their fetch. Errors the subgraph reported for an item
+ * stay in the answer (and are reported as the source's failures by ObservedDataSource).
  */
-function checkEntities(response: GatewayGraphQLResponse, representations: unknown[]): void {
-  if (response.errors?.some((e) => CLIENT_ERROR_CODES.has(String(e.extensions?.code)))) return;
+function checkEntities(response: GatewayGraphQLResponse, representations: unknown[], placeholders: () => Record<string, unknown>[] | null): GatewayGraphQLResponse {
+  if (response.errors?.some((e) => CLIENT_ERROR_CODES.has(String(e.extensions?.code)))) return response;
   const entities = (response.data as { _entities?: unknown } | null | undefined)?._entities;
   if (!Array.isArray(entities)) {
     const first = response.errors?.[0]?.message;
@@ -173,10 +182,12 @@ function checkEntities(response: GatewayGraphQLResponse, representations: unknow
   if (entities.length !== representations.length) {
     throw new SourceFailure(`the answer has ${entities.length} entities for ${representations.length} representations`);
   }
-  if (entities.some((e) => e === null || typeof e !== 'object')) {
-    const first = response.errors?.[0]?.message;
-    throw new SourceFailure(first ? `some entities could not be resolved: ${first}` : 'some entities are missing');
-  }
+  const malformed = entities.findIndex((e) => e !== null && (typeof e !== 'object' || Array.isArray(e)));
+  if (malformed >= 0) throw new SourceFailure(`entity ${malformed} of the answer is ${JSON.stringify(entities[malformed])?.slice(0, 40)}, not an object or null`);
+  if (!entities.includes(null)) return response;
+  const stand = placeholders();
+  if (!stand) return response;
+  return { ...response, data: { ...(response.data as Record<string, unknown>), _entities: entities.map((entity, i) => entity ?? stand[i]) } };
 }
 
 function describeFailure(err: unknown, timeoutMs: number): string {

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const RESULT = 'accepted dryRun forced version { version action subgraph composedAt } problems { check subgraph message locations operations { clientId operationName lastSeen } }';
+const RESULT = 'accepted dryRun forced unchanged version { version action subgraph composedAt } problems { check subgraph message locations operations { clientId operationName lastSeen } }';
 
 function fail(message: string): never {
   console.error(`subgraph: ${message}`);
@@ -48,7 +48,9 @@ async function call(query: string, variables: Record<string, unknown>): Promise<
 
 function report(result: any): never {
   const verb = result.dryRun ? 'check' : 'change';
-  if (result.accepted) {
+  if (result.accepted && result.unchanged) {
+    console.log(`${verb} accepted: unchanged, supergraph version ${result.version.version} stays current (no new version)`);
+  } else if (result.accepted) {
     console.log(`${verb} accepted${result.forced ? ' (forced)' : ''}${result.version && !result.dryRun ? `: supergraph version ${result.version.version} (${result.version.action}${result.version.subgraph ? ` ${result.version.subgraph}` : ''})` : ''}`);
   } else {
     console.log(`${verb} refused:`);

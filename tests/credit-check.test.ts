@@ -85,11 +85,28 @@ describe('verdicts', () => {
     assert.equal(c.measures[0].evidence[0].record.id, red.id);
   });
 
-  it('CLEAR: a subject no department knows, for a matter whose measures need records', async () => {
-    const c = await check(enterprise(), 'GOVERNMENT_PROCUREMENT');
+  it('CLEAR: a subject no department knows, for a matter whose measures need records; the explanation says first that nobody knows it', async () => {
+    const id = enterprise();
+    const c = await check(id, 'GOVERNMENT_PROCUREMENT');
     assert.equal(c.verdict, 'CLEAR');
     assert.equal(c.subjectKnown, false);
     assert.deepEqual(c.measures, []);
+    assert.doesNotMatch(c.explanation, /every source answered/);
+    assert.equal(c.explanation, `no department knows subject ${id}: it is absent from the market registration and no department holds a record on it, so no measure applies for this matter; verify the identifier before approving`);
+    // A person has no registration to be absent from.
+    const p = person();
+    const pc = await check(p, 'GOVERNMENT_PROCUREMENT');
+    assert.equal(pc.verdict, 'CLEAR');
+    assert.match(pc.explanation, new RegExp(`^no department knows subject ${p}: no department holds a record on it`));
+  });
+
+  it('CLEAR for a subject a department knows keeps the plain explanation', async () => {
+    const id = enterprise();
+    await insertRecord(stack.db('tax'), { subjectId: id, category: 'MAJOR_TAX_VIOLATION', listType: 'BLACK', status: 'EXPIRED', decidedOn: addYears(today(), -5), validUntil: addYears(today(), -2) });
+    const c = await check(id, 'GOVERNMENT_PROCUREMENT');
+    assert.equal(c.verdict, 'CLEAR');
+    assert.equal(c.subjectKnown, true);
+    assert.equal(c.explanation, 'every source answered and no measure applies for this matter');
   });
 
   it('any active punishment record withholds every incentive (black record with a red one)', async () => {

@@ -316,3 +316,37 @@ export function requireRule(caller: Caller | null, coordinate: string, args: Rec
   if (refusal) throw policyError(refusal);
   return caller;
 }
+
+/** An operation of a schema that no rule of the table covers: every caller would be refused it. */
+export interface UncoveredField {
+  /** The field as the schema names it (`Query.x`, `TaxQuery.x`). */
+  field: string;
+  /** The key a rule for it takes in POLICY (`Query.x`, `DepartmentQuery.x`). */
+  coordinate: string;
+}
+
+/**
+ * The operations a client could call in `schema` — root fields and the fields of namespaces —
+ * that the table covers with no rule, the same way the gateway looks them up per request. What
+ * the registry refuses to publish: such a field would be refused to every caller (default-deny).
+ */
+export function uncoveredFields(schema: GraphQLSchema): UncoveredField[] {
+  const namespaces = namespacesOf(schema);
+  const found: UncoveredField[] = [];
+  for (const [root, kind] of [[schema.getQueryType(), 'Query'], [schema.getMutationType(), 'Mutation']] as const) {
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      const type = getNamedType(field.type);
+      const namespace = namespaces.byType.get(type.name);
+      if (namespace && isObjectType(type)) {
+        for (const inner of Object.values(type.getFields())) {
+          const coordinate = namespace.department ? `Department${type.name.endsWith('Mutation') ? 'Mutation' : 'Query'}.${inner.name}` : `${type.name}.${inner.name}`;
+          if (!POLICY[coordinate]) found.push({ field: `${type.name}.${inner.name}`, coordinate });
+        }
+        continue;
+      }
+      const coordinate = `${kind}.${field.name}`;
+      if (!POLICY[coordinate] && !FEDERATION_ROOTS.has(coordinate)) found.push({ field: `${root!.name}.${field.name}`, coordinate });
+    }
+  }
+  return found;
+}

@@ -12,9 +12,10 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { composeSupergraph, CompositionError } from '../../gateway/compose.js';
+import { uncoveredFields } from '../kit/policy.js';
 import type { Member, ObservedOperationRow } from './store.js';
 
-export type CheckKind = 'PARSE' | 'COMPOSITION' | 'BREAKING_CHANGE' | 'OPERATION';
+export type CheckKind = 'PARSE' | 'COMPOSITION' | 'BREAKING_CHANGE' | 'OPERATION' | 'POLICY';
 
 export interface AffectedOperation {
   clientId: string;
@@ -101,13 +102,23 @@ export function apiSchema(supergraphSdl: string): GraphQLSchema {
   return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
 }
 
-// Signatures have their literals stripped ("" and 0), so value checks would only report noise.
+// Operations are stored with their literal values normalised ("", 0, []), so value checks would only report noise.
 const OPERATION_RULES = specifiedRules.filter((rule) => rule !== ValuesOfCorrectTypeRule);
 
-/** Operations seen recently that would no longer validate against the new supergraph. */
-export function operationProblems(supergraphSdl: string, operations: readonly ObservedOperationRow[]): CheckProblem[] {
+/**
+ * Operations seen recently, as their clients sent them (aliases, fragments and variables kept),
+ * that would no longer validate against the new supergraph. An operation that does not validate
+ * against the supergraph served now either is not this change's doing and does not stop it.
+ */
+export function operationProblems(supergraphSdl: string, operations: readonly ObservedOperationRow[], currentSupergraphSdl?: string): CheckProblem[] {
   if (operations.length === 0) return [];
   const schema = apiSchema(supergraphSdl);
+  let current: GraphQLSchema | undefined;
+  const brokenAlready = (doc: DocumentNode): boolean => {
+    if (currentSupergraphSdl === undefined) return false;
+    current ??= apiSchema(currentSupergraphSdl);
+    return validate(current, doc, OPERATION_RULES).length > 0;
+  };
   const broken = new Map<string, { errors: Set<string>; ops: AffectedOperation[] }>();
   for (const op of operations) {
     let doc: DocumentNode;
@@ -117,7 +128,7 @@ export function operationProblems(supergraphSdl: string, operations: readonly Ob
       continue;
     }
     const errors = validate(schema, doc, OPERATION_RULES);
-    if (errors.length === 0) continue;
+    if (errors.length === 0 || brokenAlready(doc)) continue;
     const entry = broken.get(op.signature_hash) ?? { errors: new Set<string>(), ops: [] };
     for (const e of errors) entry.errors.add(e.message);
     entry.ops.push({ clientId: op.client_id, operationName: op.operation_name, signature: op.signature, lastSeen: op.last_seen });
@@ -130,4 +141,27 @@ export function operationProblems(supergraphSdl: string, operations: readonly Ob
     locations: [],
     operations: ops,
   }));
+}
+
+/**
+ * Operations the change adds that no access rule covers: they would be refused to every caller
+ * (default-deny) the moment the supergraph is served. Fields already uncovered before the change
+ * are not blamed on it.
+ */
+export function policyProblems(subgraph: string | null, previous: GraphQLSchema, next: GraphQLSchema): CheckProblem[] {
+  const before = new Set(uncoveredFields(previous).map((u) => u.field));
+  const added = uncoveredFields(next).filter((u) => !before.has(u.field));
+  if (added.length === 0) return [];
+  const fields = added.map((u) => (u.field === u.coordinate ? u.field : `${u.field} (rule key ${u.coordinate})`));
+  return [{
+    check: 'POLICY' as const,
+    subgraph,
+    message:
+      `no access rule covers ${fields.join(', ')}: every caller would be refused (default-deny). ` +
+      `Add a rule for each to the POLICY table in subgraphs/kit/policy.ts (who may call it: roles and any condition; ` +
+      `a department's namespace fields are keyed DepartmentQuery.<field> or DepartmentMutation.<field>), ` +
+      `deploy the gateway and subgraphs with it, then publish again`,
+    locations: [],
+    operations: [],
+  }];
 }

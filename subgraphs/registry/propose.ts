@@ -2,7 +2,7 @@ import { findBreakingChanges } from 'graphql';
 import { actorOf } from '../kit/audit.js';
 import type { Caller } from '../kit/caller.js';
 import { badInput, forbidden } from '../kit/errors.js';
-import { apiSchema, breakingChanges, compose, operationProblems, parseProblem, type CheckProblem } from './checks.js';
+import { apiSchema, breakingChanges, compose, operationProblems, parseProblem, policyProblems, type CheckProblem } from './checks.js';
 import { withCreditSources } from './credit-sources.js';
 import { StaleVersion, type Member, type RegistryStore, type SupergraphVersionRow } from './store.js';
 
@@ -27,6 +27,8 @@ export interface ChangeResult {
   accepted: boolean;
   dryRun: boolean;
   forced: boolean;
+  /** The change composes into the supergraph already served: nothing to do, no new version. */
+  unchanged: boolean;
   version: SupergraphVersionRow | null;
   problems: CheckProblem[];
 }
@@ -34,7 +36,7 @@ export interface ChangeResult {
 const NAME = /^[a-z][a-z0-9_]{1,31}$/;
 
 function authorise(caller: Caller, request: ChangeRequest, force: boolean): void {
-  if (force && caller.role !== 'CREDIT_OFFICE') throw forbidden('registry.force: only the credit office may force a change past breaking-change and operation checks', { rule: 'registry.force' });
+  if (force && caller.role !== 'CREDIT_OFFICE') throw forbidden('registry.force: only the credit office may force a change past breaking-change, operation and access-policy checks', { rule: 'registry.force' });
   if (caller.role === 'CREDIT_OFFICE') return;
   if (request.kind === 'ROLLBACK') throw forbidden('registry.rollback: only the credit office may roll back', { rule: 'registry.rollback' });
   if (caller.role !== 'DEPARTMENT' || caller.department !== request.name || PROTECTED.includes(request.name)) {
@@ -82,7 +84,7 @@ function changeProblems(request: ChangeRequest, current: Member[], members: Memb
 
 /**
  * Checks a change to the set of subgraphs and, if it passes (or the credit office forces it past
- * breaking-change and operation checks) and it is not a dry run, appends it as a new supergraph
+ * breaking-change, operation and access-policy checks) and it is not a dry run, appends it as a new supergraph
  * version. Parse and composition failures can never be forced.
  */
 export async function proposeChange(store: RegistryStore, caller: Caller, request: ChangeRequest, options: ChangeOptions): Promise<ChangeResult> {
@@ -92,22 +94,26 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
     if (!latest) throw new Error('the registry is empty: it is bootstrapped when the registry or a gateway starts');
     const current = (await store.members(latest)).map(({ name, url, sdl }) => ({ name, url, sdl }));
     const { members, problems } = await proposedMembers(request, current, store, options);
-    if (problems.length > 0) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems };
+    if (problems.length > 0) return { accepted: false, dryRun: options.dryRun, forced: false, unchanged: false, version: null, problems };
     if (request.kind === 'PUBLISH') {
       const same = current.find((m) => m.name === request.name);
       const next = members.find((m) => m.name === request.name)!;
-      if (same && same.sdl === next.sdl && same.url === next.url) return { accepted: true, dryRun: options.dryRun, forced: false, version: latest, problems: [] };
+      if (same && same.sdl === next.sdl && same.url === next.url) return { accepted: true, dryRun: options.dryRun, forced: false, unchanged: true, version: latest, problems: [] };
     }
     const composed = compose(withCreditSources(members));
-    if ('problems' in composed) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems: composed.problems };
+    if ('problems' in composed) return { accepted: false, dryRun: options.dryRun, forced: false, unchanged: false, version: null, problems: composed.problems };
+    // The same supergraph (an SDL read from _service prints differently from the one stored, but
+    // composes the same): nothing changes, so there is nothing to check and no new version.
+    if (request.kind === 'PUBLISH' && composed.supergraphSdl === latest.supergraph_sdl) return { accepted: true, dryRun: options.dryRun, forced: false, unchanged: true, version: latest, problems: [] };
     const since = new Date(Date.now() - options.operationWindowDays * 86_400_000).toISOString();
     const found = [
       ...changeProblems(request, current, members, latest, composed.supergraphSdl),
-      ...operationProblems(composed.supergraphSdl, await store.operationsSince(since)),
+      ...operationProblems(composed.supergraphSdl, await store.operationsSince(since), latest.supergraph_sdl),
+      ...policyProblems(request.kind === 'ROLLBACK' ? null : request.name, apiSchema(latest.supergraph_sdl), apiSchema(composed.supergraphSdl)),
     ];
     const forced = found.length > 0 && options.force;
-    if (found.length > 0 && !forced) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems: found };
-    if (options.dryRun) return { accepted: true, dryRun: true, forced, version: null, problems: found };
+    if (found.length > 0 && !forced) return { accepted: false, dryRun: options.dryRun, forced: false, unchanged: false, version: null, problems: found };
+    if (options.dryRun) return { accepted: true, dryRun: true, forced, unchanged: false, version: null, problems: found };
     try {
       const version = await store.append(latest.version, members, composed.supergraphSdl, {
         action: request.kind,
@@ -117,7 +123,7 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
         by: caller.clientId,
         actor: actorOf(caller),
       });
-      return { accepted: true, dryRun: false, forced, version, problems: found };
+      return { accepted: true, dryRun: false, forced, unchanged: false, version, problems: found };
     } catch (err) {
       if (err instanceof StaleVersion && attempt < 3) continue;
       throw err;

@@ -1,5 +1,6 @@
 import type { CreditRecord, ListType } from '../../kit/credit-records.js';
 import { addYears } from '../../kit/clock.js';
+import { checkSubjectId } from '../../kit/identifiers.js';
 import type { Matter, MeasureKind, MeasureTrigger, MeasureVersion } from '../measures/types.js';
 
 /** What one source said about a subject; null when it could not answer. */
@@ -205,10 +206,41 @@ export function evaluateCheck(input: CheckInput, catalogue: readonly MeasureVers
   else if (incentives.length > 0) verdict = 'INCENTIVE';
   else verdict = 'CLEAR';
 
-  return { verdict, subjectKnown, measures: all, suspendedMeasures: suspended, missingSources, explanation: explain(verdict, all, suspended, missingSources) };
+  const unknown = subjectKnown ? null : unknownSubject(input);
+  return { verdict, subjectKnown, measures: all, suspendedMeasures: suspended, missingSources, explanation: explain(verdict, all, suspended, missingSources, unknown) };
 }
 
-function explain(verdict: Verdict, measures: AppliedMeasure[], suspended: AppliedMeasure[], missing: string[]): string {
+/** The market department: it keeps the registration of every enterprise (市场主体登记). */
+const REGISTRATION_SOURCE = 'market';
+
+/**
+ * What to say first about a subject no department that answered knows anything of: for an
+ * enterprise whose registering department answered, that it is not registered.
+ */
+function unknownSubject(input: CheckInput): string {
+  const id = checkSubjectId(input.subjectId);
+  const enterprise = id.valid && id.kind === 'LEGAL_PERSON';
+  const registrationAnswered = input.sources.has(REGISTRATION_SOURCE) && input.sources.get(REGISTRATION_SOURCE) !== null;
+  const answered = [...input.sources.values()].every((a) => a !== null) ? 'no department' : 'no department that answered';
+  return enterprise && registrationAnswered
+    ? `${answered} knows subject ${input.subjectId}: it is absent from the market registration and no department holds a record on it`
+    : `${answered} knows subject ${input.subjectId}: no department holds a record on it`;
+}
+
+/**
+ * One sentence, the most important fact first. A subject no department knows is said so before
+ * anything else: its check finds nothing because there is nothing to find, which is not the same
+ * as a clean record — the identifier may be mistyped or the enterprise may not exist.
+ */
+function explain(verdict: Verdict, measures: AppliedMeasure[], suspended: AppliedMeasure[], missing: string[], unknown: string | null): string {
+  const text = explainVerdict(verdict, measures, suspended, missing);
+  if (unknown === null) return text;
+  // CLEAR means every source answered and nothing is suspended (that needs a record): no tail.
+  if (verdict === 'CLEAR') return `${unknown}, so no measure applies for this matter; verify the identifier before approving`;
+  return `${unknown}; ${text}`;
+}
+
+function explainVerdict(verdict: Verdict, measures: AppliedMeasure[], suspended: AppliedMeasure[], missing: string[]): string {
   const codes = (list: AppliedMeasure[]) => list.map((m) => m.code).join(', ');
   const tail = [
     ...(missing.length > 0 ? [`sources that could not answer: ${missing.join(', ')}`] : []),
