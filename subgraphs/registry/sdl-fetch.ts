@@ -17,6 +17,12 @@ function limits(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+/** Drops an answer's body unread; destroying it aborts the request, which is wanted, not an error. */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 class FetchRefused extends Error {
   override name = 'FetchRefused';
 }
@@ -37,12 +43,12 @@ export async function fetchSdl(name: string, url: string): Promise<string> {
     // undici's request() never follows a redirect (no redirect interceptor is installed here).
     const res = await request(url, { method: 'POST', headers, body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     if (res.statusCode >= 300 && res.statusCode < 400) {
-      res.body.destroy();
+      discard(res.body);
       throw new FetchRefused(`HTTP ${res.statusCode} redirect to ${JSON.stringify(res.headers.location ?? '')} not followed: the registry reads only the URL published`);
     }
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw new FetchRefused(`the answer declares ${declared} bytes, more than the ${maxBytes} bytes allowed (REGISTRY_FETCH_MAX_BYTES)`);
     }
     const chunks: Buffer[] = [];
@@ -50,7 +56,7 @@ export async function fetchSdl(name: string, url: string): Promise<string> {
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > maxBytes) {
-        res.body.destroy();
+        discard(res.body);
         throw new FetchRefused(`the answer is larger than the ${maxBytes} bytes allowed (REGISTRY_FETCH_MAX_BYTES)`);
       }
       chunks.push(chunk);

@@ -98,7 +98,7 @@ describe('integrity of the trust paths between processes', () => {
     });
     const gatewayUrl = `http://127.0.0.1:${BASE + 10}/graphql`;
     const view = `{ subject(id: "${BLACK}") { id tax { records { category } } } }`;
-    const answered = await until('the gateway through the recording relay', async () => (await ask(gatewayUrl, view).catch(() => null))?.data?.subject);
+    const answered = await until('the gateway through the recording relay', async () => (await ask(gatewayUrl, view).catch(() => null))?.data?.subject, { timeoutMs: 300_000, everyMs: 250 });
     assert.ok(answered.tax.records.length > 0, 'tax answered through the relay');
 
     const captured = wire.arrivals.find((a) => a.body.includes('_entities') && a.headers['x-credit-signature']);
