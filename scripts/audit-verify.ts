@@ -5,6 +5,9 @@
  * longer matches its hash) or missing one (a gap in seq, or a chain that ends before its head).
  * For the platform it also cross-checks the `checks` table with the entries: a stored check that
  * no longer matches its entry is altered; a row without entry, or an entry without row, missing.
+ * In every database it compares the rows of the sealed tables (credit records and their versions,
+ * objections, repair applications, measures: subgraphs/kit/audit-seals.ts) with their last seal:
+ * a row edited, inserted or deleted with SQL is reported with its table and key.
  * Entries and rows are read page by page, so memory stays flat however long the chain is.
  *
  * Options: --json (the report as JSON), --database NAME (repeatable; default every subgraph of
@@ -16,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { verifyChain, type AuditProblem, type ChainReport } from '../subgraphs/kit/audit-verify.js';
+import { SealsCrossCheck, type SealsReport } from '../subgraphs/kit/audit-seals-verify.js';
 import { databaseConfigFromEnv, databaseExists, openDatabase, redactUrl, type DatabaseConfig } from '../subgraphs/kit/database.js';
 import { ConfigError } from '../subgraphs/kit/env.js';
 import { ChecksCrossCheck, type ChecksReport } from '../subgraphs/platform/check/audit-cross-check.js';
@@ -33,6 +37,8 @@ export interface DatabaseReport {
   chain: ChainReport;
   /** The platform only: the `checks` table against its entries. */
   checks?: ChecksReport;
+  /** The sealed tables the database has, against their seals. */
+  seals: SealsReport;
 }
 
 export interface AuditReport {
@@ -56,10 +62,18 @@ async function verifyDatabase(name: string, config: DatabaseConfig, pageSize: nu
   try {
     db = await openDatabase(config);
     const checks = name === 'platform' ? new ChecksCrossCheck(db, pageSize) : null;
-    const chain = await verifyChain(db, { pageSize, onPage: checks ? (rows) => checks.onPage(rows) : undefined });
+    const seals = new SealsCrossCheck(db, pageSize);
+    const chain = await verifyChain(db, {
+      pageSize,
+      onPage: async (rows) => {
+        seals.onPage(rows);
+        await checks?.onPage(rows);
+      },
+    });
     const checksReport = checks ? await checks.finish() : undefined;
-    const intact = chain.problems === 0 && (checksReport?.problems ?? 0) === 0;
-    return { name, location: locationOf(config), intact, chain, ...(checksReport ? { checks: checksReport } : {}) };
+    const sealsReport = await seals.finish();
+    const intact = chain.problems === 0 && (checksReport?.problems ?? 0) === 0 && sealsReport.problems === 0;
+    return { name, location: locationOf(config), intact, chain, ...(checksReport ? { checks: checksReport } : {}), seals: sealsReport };
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(`${name} (${locationOf(config)}): ${err.message}`);
     throw err;
@@ -117,6 +131,11 @@ export function formatReport(report: AuditReport): string[] {
       const c = d.checks;
       const pre = c.preChain > 0 ? `, ${c.preChain} from before the chain` : '';
       lines.push(`${''.padEnd(width)}  checks: ${c.first ? `${describeProblems(c.first, c.problems)}; ` : ''}${c.matched} of ${c.rows} rows match their entries${pre}`);
+    }
+    const s = d.seals;
+    if (s.tables.length > 0) {
+      const counts = s.tables.map((t) => `${t.table} ${t.matched} of ${t.rows}`).join(', ');
+      lines.push(`${''.padEnd(width)}  rows: ${s.first ? `${describeProblems(s.first, s.problems)}; ` : ''}matching their seals: ${counts}`);
     }
   }
   lines.push(report.intact ? 'audit:verify: every chain is intact' : 'audit:verify: ALTERED OR MISSING ENTRIES FOUND');
