@@ -9,7 +9,7 @@ import { databaseConfigFromEnv, dropDatabase, migrate, openDatabase, redactUrl, 
 import { DEFINITIONS } from '../../subgraphs/definitions.js';
 import { SERVICES, type ServiceName } from '../../subgraphs/services.js';
 import { appendAudit, systemActor } from '../../subgraphs/kit/audit.js';
-import { SEALED_TABLES, sealRows, type SealedTableName } from '../../subgraphs/kit/audit-seals.js';
+import { appendSeals, SEALED_TABLES, sealRows, type SealedTableName } from '../../subgraphs/kit/audit-seals.js';
 import { storeChecks } from '../../subgraphs/platform/check/repository.js';
 import { currentMeasures } from '../../subgraphs/platform/measures/repository.js';
 import type { MeasureVersion } from '../../subgraphs/platform/measures/types.js';
@@ -105,8 +105,9 @@ export class SeedWriter {
           await trx(table).insert(list.slice(start, start + ROWS_PER_INSERT));
         }
         // Rows that decide verdicts go under the audit chain as the platform's own writes do.
-        if (SEALED_TABLES.some((t) => t.table === table)) await sealRows(trx, table as SealedTableName, list, systemActor('seed'));
+        if (SEALED_TABLES.some((t) => t.table === table)) await sealRows(trx, table as SealedTableName, list);
       }
+      await appendSeals(trx, systemActor('seed'));
     });
     for (const [table, list] of tables) {
       const key = `${department}.${table}`;

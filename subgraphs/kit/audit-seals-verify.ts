@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { AuditRow } from './audit.js';
-import { SEAL_ACTION, SEALED_TABLES, rowKey, rowSeal, type SealPayload } from './audit-seals.js';
+import type { AuditRow, RowSeals } from './audit.js';
+import { SEALED_TABLES, rowKey, rowSeal } from './audit-seals.js';
 import { ProblemLog, type AuditProblem } from './audit-verify.js';
 
 /** What comparing the sealed tables with their seals found. */
@@ -18,7 +18,7 @@ interface LastSeal {
 
 /**
  * Compares every row of the sealed tables with its last seal in the audit chain: while the chain
- * is walked, each page's seal entries are collected (the last seal of each row wins); then each
+ * is walked, the seals in each page's entries are collected (the last seal of each row wins); then each
  * table is read page by page and every row's hash is compared. A row that no longer matches was
  * edited; a row without a seal was inserted outside the platform; a seal whose row is gone marks
  * a deleted row. Memory holds one short entry per sealed row.
@@ -39,17 +39,21 @@ export class SealsCrossCheck {
 
   onPage(entries: readonly AuditRow[]): void {
     for (const entry of entries) {
-      if (entry.action !== SEAL_ACTION) continue;
-      let payload: SealPayload;
+      // Only entries of writes to sealed tables carry seals; the rest are not parsed.
+      if (!entry.payload.includes('"rowSeals":')) continue;
+      let seals: RowSeals[];
       try {
-        payload = JSON.parse(entry.payload) as SealPayload;
+        seals = (JSON.parse(entry.payload) as { rowSeals: RowSeals[] }).rowSeals;
+        if (!Array.isArray(seals)) throw new Error('rowSeals is not a list');
       } catch {
-        this.log.add({ kind: 'altered', seq: Number(entry.seq), action: entry.action, entity: entry.entity_id, detail: 'the payload of the seal entry is not JSON' });
+        this.log.add({ kind: 'altered', seq: Number(entry.seq), action: entry.action, entity: entry.entity_id, detail: 'the row seals of the entry cannot be read' });
         continue;
       }
-      let table = this.seals.get(payload.table);
-      if (!table) this.seals.set(payload.table, (table = new Map()));
-      for (const [key, sha256] of payload.rows) table.set(key, { seq: Number(entry.seq), sha256 });
+      for (const { table: name, rows } of seals) {
+        let table = this.seals.get(name);
+        if (!table) this.seals.set(name, (table = new Map()));
+        for (const [key, sha256] of rows) table.set(key, { seq: Number(entry.seq), sha256 });
+      }
     }
   }
 

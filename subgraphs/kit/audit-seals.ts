@@ -1,18 +1,18 @@
 /**
  * Row seals: the audit chain's hold on the tables whose content decides a verdict or a lifecycle
- * step (credit records and their versions, objections, repair applications, measures). Every
- * write to such a table appends, in its transaction, an `audit.sealRows` entry naming each row it
- * wrote and the SHA-256 of that row as the database stores it (every column, canonical JSON).
+ * step (credit records and their versions, objections, repair applications, measures). The audit
+ * entry of every write to such a table carries, in its payload's `rowSeals`, the key of each row
+ * it wrote and the SHA-256 of that row as the database stores it (every column, canonical JSON).
  * `npm run audit:verify` recomputes the hash of every row and compares it with the last seal of
  * that row in the chain: a row edited with SQL no longer matches, a row inserted with SQL has no
- * seal, a deleted row has a seal and no row. A write costs one read of the rows it wrote and one
- * entry; nothing is rescanned.
+ * seal, a deleted row has a seal and no row. A write costs one read of the rows it wrote and
+ * their hashes, in the entry it appends anyway; nothing is rescanned.
  *
  * Rows that existed before seals began are sealed once by the migration `audit_row_seals`; rows
  * the demo seed inserts are sealed by the seed in the same transaction.
  */
 import type { Knex } from 'knex';
-import { appendAudit, canonicalJson, sha256Hex, systemActor, type AuditActor, type AuditEntry } from './audit.js';
+import { appendAudit, canonicalJson, holdSeals, sha256Hex, systemActor, takeSeals, type AuditActor, type RowSeals } from './audit.js';
 
 /** A sealed table and the columns that identify one of its rows. */
 export interface SealedTable {
@@ -30,17 +30,12 @@ export const SEALED_TABLES: readonly SealedTable[] = [
 
 export type SealedTableName = 'credit_records' | 'objections' | 'repair_applications' | 'measures';
 
-/** The audit action of a seal entry; its entity is the table. */
+/** The audit action of an entry holding only seals (the seed, the baseline); its entity is the table. */
 export const SEAL_ACTION = 'audit.sealRows';
 
-/** Rows per seal entry: a large write (the seed, the baseline) is split into entries of this size. */
+/** Rows per seal: a large write (the seed, the baseline) is split into seals, and entries, of this size. */
 const ROWS_PER_ENTRY = 500;
 
-/** What a seal entry's payload holds: `[rowKey, sha256]` per row, sha256 null for a row deleted. */
-export interface SealPayload {
-  table: string;
-  rows: [string, string | null][];
-}
 
 export function sealedTable(table: string): SealedTable {
   const found = SEALED_TABLES.find((t) => t.table === table);
@@ -58,10 +53,6 @@ export function rowSeal(row: Record<string, unknown>): string {
   return sha256Hex(canonicalJson(row));
 }
 
-function sealActor(): AuditActor {
-  return systemActor('row-seal');
-}
-
 /** Reads the rows named by `keys` (key column values) inside `trx`. */
 async function readRows(trx: Knex | Knex.Transaction, spec: SealedTable, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
   if (spec.key.length === 1) {
@@ -73,37 +64,41 @@ async function readRows(trx: Knex | Knex.Transaction, spec: SealedTable, keys: r
   });
 }
 
-/** The seal entries of rows as read (with those of `keys` not found as deleted). */
-function sealEntries(spec: SealedTable, keys: readonly Record<string, unknown>[], rows: readonly Record<string, unknown>[], actor: AuditActor): AuditEntry[] {
+/** The seals of rows as read (with those of `keys` not found as deleted). */
+function sealsOf(spec: SealedTable, keys: readonly Record<string, unknown>[], rows: readonly Record<string, unknown>[]): RowSeals {
   const found = new Map(rows.map((r) => [rowKey(spec, r), rowSeal(r)]));
-  const sealed: [string, string | null][] = [];
-  for (const k of keys) {
-    const key = rowKey(spec, k);
-    sealed.push([key, found.get(key) ?? null]);
-  }
-  const entries: AuditEntry[] = [];
-  for (let start = 0; start < sealed.length; start += ROWS_PER_ENTRY) {
-    entries.push({ actor, action: SEAL_ACTION, entityId: spec.table, payload: { table: spec.table, rows: sealed.slice(start, start + ROWS_PER_ENTRY) } satisfies SealPayload });
-  }
-  return entries;
+  return { table: spec.table, rows: keys.map((k) => { const key = rowKey(spec, k); return [key, found.get(key) ?? null] as [string, string | null]; }) };
 }
 
 /**
  * Seals rows just written to `table` inside `trx`, the transaction that wrote them: reads them
- * back and appends their hashes to the audit chain. `keys` hold at least the key columns of each
- * row (a whole row will do); a key whose row is gone is sealed as deleted.
+ * back and holds their hashes for the audit entry of the write, which `appendAudit` appends next
+ * in the same transaction (its payload gets a `rowSeals` member). `rowsOrKeys` hold at least the
+ * key columns of each row (a whole row will do); a key whose row is gone is sealed as deleted.
+ * A write that appends no entry of its own (the seed, a test fixture) calls `appendSeals` after.
  *
  * @example
  * await trx('objections').insert(row);
  * await sealRows(trx, 'objections', [row]);
+ * await appendAudit(trx, lifecycleEntry(department, 'fileObjection', actor, row.id, { objection: row }));
  */
-export async function sealRows(trx: Knex.Transaction, table: SealedTableName, rowsOrKeys: readonly object[], actor: AuditActor = sealActor()): Promise<void> {
+export async function sealRows(trx: Knex.Transaction, table: SealedTableName, rowsOrKeys: readonly object[]): Promise<void> {
   const keys = rowsOrKeys as readonly Record<string, unknown>[];
   if (keys.length === 0) return;
   const spec = sealedTable(table);
-  const rows: Record<string, unknown>[] = [];
-  for (let start = 0; start < keys.length; start += ROWS_PER_ENTRY) rows.push(...(await readRows(trx, spec, keys.slice(start, start + ROWS_PER_ENTRY))));
-  await appendAudit(trx, sealEntries(spec, keys, rows, actor));
+  for (let start = 0; start < keys.length; start += ROWS_PER_ENTRY) {
+    const chunk = keys.slice(start, start + ROWS_PER_ENTRY);
+    holdSeals(trx, sealsOf(spec, chunk, await readRows(trx, spec, chunk)));
+  }
+}
+
+/**
+ * Appends the seals held in `trx` as entries of their own (`audit.sealRows`, one per table and up
+ * to 500 rows), for writes that have no entry of their own.
+ */
+export async function appendSeals(trx: Knex.Transaction, actor: AuditActor): Promise<void> {
+  const held = takeSeals(trx) ?? [];
+  await appendAudit(trx, held.map((seals) => ({ actor, action: SEAL_ACTION, entityId: seals.table, payload: { rowSeals: [seals] } })));
 }
 
 /** Seals every row of every sealed table the database has (the baseline of rows written before seals began). */
@@ -112,8 +107,9 @@ export async function sealAllRows(trx: Knex.Transaction, actor: AuditActor = sys
     if (!(await trx.schema.hasTable(spec.table))) continue;
     for (let offset = 0; ; offset += ROWS_PER_ENTRY) {
       const rows = (await trx(spec.table).orderBy(spec.key.map((column) => ({ column }))).limit(ROWS_PER_ENTRY).offset(offset)) as Record<string, unknown>[];
-      if (rows.length > 0) await appendAudit(trx, sealEntries(spec, rows, rows, actor));
+      if (rows.length > 0) holdSeals(trx, sealsOf(spec, rows, rows));
       if (rows.length < ROWS_PER_ENTRY) break;
     }
   }
+  await appendSeals(trx, actor);
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { sealRows } from '../../subgraphs/kit/audit-seals.js';
+import { systemActor } from '../../subgraphs/kit/audit.js';
+import { appendSeals, sealRows } from '../../subgraphs/kit/audit-seals.js';
 import { addDays, today } from '../../subgraphs/kit/clock.js';
 import type { CreditRecordRow, ListType, RecordStatus } from '../../subgraphs/kit/credit-records.js';
 
@@ -46,6 +47,7 @@ export async function insertRecord(db: Knex, fixture: RecordFixture): Promise<Cr
   await db.transaction(async (trx) => {
     await trx('credit_records').insert(row);
     await sealRows(trx, 'credit_records', [row]);
+    await appendSeals(trx, systemActor('fixture'));
   });
   return row;
 }
@@ -84,6 +86,7 @@ export async function reviseRecord(db: Knex, id: string, changes: Partial<Pick<C
     const next: CreditRecordRow = { ...rest, ...changes, version: Number(current.version) + 1, valid_from: now, valid_to: null };
     await trx('credit_records').insert(next);
     await sealRows(trx, 'credit_records', [current, next]);
+    await appendSeals(trx, systemActor('fixture'));
     return next;
   });
 }
