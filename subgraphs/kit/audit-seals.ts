@@ -12,6 +12,7 @@
  * the demo seed inserts are sealed by the seed in the same transaction.
  */
 import type { Knex } from 'knex';
+import { ConfigError, isProduction } from './env.js';
 import { appendAudit, canonicalJson, holdSeals, sha256Hex, systemActor, takeSeals, type AuditActor, type RowSeals } from './audit.js';
 
 /** A sealed table and the columns that identify one of its rows. */
@@ -71,6 +72,19 @@ function sealsOf(spec: SealedTable, keys: readonly Record<string, unknown>[], ro
 }
 
 /**
+ * AUDIT_ROW_SEALS (`on`): `off` writes rows without seals, only to measure what sealing costs
+ * (`npm run bench:audit`); `audit:verify` then reports those rows. Refused in production.
+ * Read at each write, so a benchmark can alternate within one process.
+ */
+function sealing(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.AUDIT_ROW_SEALS;
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value !== 'off') throw new ConfigError(`AUDIT_ROW_SEALS=${JSON.stringify(value)} is not valid: expected on or off`);
+  if (isProduction(env)) throw new ConfigError('AUDIT_ROW_SEALS=off is refused in production: every row that decides a verdict is sealed');
+  return false;
+}
+
+/**
  * Seals rows just written to `table` inside `trx`, the transaction that wrote them: reads them
  * back and holds their hashes for the audit entry of the write, which `appendAudit` appends next
  * in the same transaction (its payload gets a `rowSeals` member). `rowsOrKeys` hold at least the
@@ -84,7 +98,7 @@ function sealsOf(spec: SealedTable, keys: readonly Record<string, unknown>[], ro
  */
 export async function sealRows(trx: Knex.Transaction, table: SealedTableName, rowsOrKeys: readonly object[]): Promise<void> {
   const keys = rowsOrKeys as readonly Record<string, unknown>[];
-  if (keys.length === 0) return;
+  if (keys.length === 0 || !sealing()) return;
   const spec = sealedTable(table);
   for (let start = 0; start < keys.length; start += ROWS_PER_ENTRY) {
     const chunk = keys.slice(start, start + ROWS_PER_ENTRY);
