@@ -1,8 +1,11 @@
 import assert from './kit/assert.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, it } from '@jest/globals';
 import { verifyAudit, type AuditReport } from '../scripts/audit-verify.js';
 import { legalPersonId } from '../scripts/demo-data/identities.js';
+import { entryHash, GENESIS_HASH, type AuditRow } from '../subgraphs/kit/audit.js';
 import { addDays, today } from '../subgraphs/kit/clock.js';
 import { engines } from './kit/engines.js';
 import { TEST_MYSQL_URL } from './kit/mysql.js';
@@ -101,6 +104,41 @@ for (const { engine, skip } of await engines()) {
       assert.ok(run.stdout.includes('row credit_records ["forged-1","1"] has no seal in the audit chain'), run.stdout);
       await courts()('credit_records').where({ id: 'forged-1' }).delete();
       assert.equal((await verify()).intact, true);
+    });
+
+    it('reveals a chain rewritten from the start with every hash recomputed, against a head published earlier', async () => {
+      const heads = await runTs('scripts/audit-verify.ts', ['--heads', '--database', 'courts'], env);
+      assert.equal(heads.code, 0, heads.stderr);
+      const published = JSON.parse(heads.stdout) as Record<string, { seq: number; hash: string }>;
+      assert.ok(published.courts!.seq > 0);
+      const dir = mkdtempSync(path.join(tmpdir(), 'audit-anchor-'));
+      const file = path.join(dir, 'heads.json');
+      writeFileSync(file, heads.stdout);
+      await ok(PUBLISH, { input: { subjectId: legalPersonId(9702), category: 'DISHONEST_JUDGMENT_DEBTOR', decisionNo: '(2026)湘0102执封2号', decidedOn: addDays(today(), -3), summary: '拒不履行' } }, 'demo-courts-key');
+
+      // Someone with write access rewrites the first entry and recomputes every hash after it, head included.
+      const all = (await courts()<AuditRow>('audit_log').orderBy('seq')).map((r) => ({ ...r, seq: Number(r.seq) }));
+      let prev = GENESIS_HASH;
+      for (const entry of all) {
+        const payload = entry.seq === 1 ? entry.payload.replace('拒不履行', '已经履行') : entry.payload;
+        const hash = entryHash({ ...entry, payload, prev_hash: prev });
+        await courts()('audit_log').where('seq', entry.seq).update({ payload, prev_hash: prev, hash });
+        prev = hash;
+      }
+      await courts()('audit_head').where({ id: 1 }).update({ hash: prev });
+      try {
+        const unanchored = await runTs('scripts/audit-verify.ts', ['--database', 'courts'], env);
+        assert.equal(unanchored.code, 0, 'without an anchor the rewritten chain looks intact');
+        const anchored = await runTs('scripts/audit-verify.ts', ['--database', 'courts', '--anchor', file], env);
+        assert.equal(anchored.code, 1, anchored.stdout + anchored.stderr);
+        assert.ok(anchored.stdout.includes(`entry ${published.courts!.seq} does not have the hash published for it`), anchored.stdout);
+      } finally {
+        for (const entry of all) await courts()('audit_log').where('seq', entry.seq).update({ payload: entry.payload, prev_hash: entry.prev_hash, hash: entry.hash });
+        await courts()('audit_head').where({ id: 1 }).update({ hash: all.at(-1)!.hash });
+      }
+      const restored = await runTs('scripts/audit-verify.ts', ['--database', 'courts', '--anchor', file], env);
+      rmSync(dir, { recursive: true, force: true });
+      assert.equal(restored.code, 0, restored.stdout + restored.stderr);
     });
   });
 }
