@@ -4,12 +4,13 @@
  * TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306).
  *
  * Per engine it starts the whole stack in this process (every subgraph over its own fresh
- * database, the gateway, real HTTP) and alternates rounds with AUDIT_ROW_SEALS=off and on
- * (off, on, on, off, …, so drift over the run weighs on both alike). Each round times:
- *  - publish: sequential `courts.publishRecord` through the gateway, one new record each;
- *  - batch check: one `subjects(ids: [1,000 ids])` credit check through the gateway, each check
- *    stored with its audit entry.
- * It prints the median per mode and the ratio on/off. Options: --rounds N (4), --publishes N (40),
+ * database, the gateway, real HTTP) and alternates AUDIT_ROW_SEALS=off and on operation by
+ * operation. Each round times:
+ *  - publish: 2 × --publishes sequential `courts.publishRecord` through the gateway, one new
+ *    record each, half of them with seals;
+ *  - batch check: two `subjects(ids: [1,000 ids])` credit checks through the gateway (one per
+ *    mode), each check stored with its audit entry.
+ * It prints the median per mode and the ratio on/off. Options: --rounds N (4), --publishes N (40 per mode and round),
  * --engines sqlite,mysql (both; mysql skipped when unreachable), --json.
  */
 import { parseArgs } from 'node:util';
@@ -45,21 +46,29 @@ async function benchEngine(engine: 'sqlite' | 'mysql', rounds: number, publishes
     };
     // Warm-up outside the figures: plans cached, connections open, tables touched.
     await ask(BATCH, { ids: Array.from({ length: 1000 }, (_, i) => (i % 2 ? legalPersonId(20_000 + i) : naturalPersonId(20_000 + i))) }, 'demo-approval-key');
-    for (let round = 0; round < rounds * 2; round++) {
-      const mode: Mode = [0, 3].includes(round % 4) ? 'off' : 'on';
-      process.env.AUDIT_ROW_SEALS = mode;
-      for (let i = 0; i < publishes; i++) {
+    // Modes alternate per operation in the order off, on, on, off…, so drift over the run (a
+    // shared machine, a growing database) weighs on both alike.
+    const modeAt = (i: number): Mode => ([0, 3].includes(i % 4) ? 'off' : 'on');
+    let op = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < publishes * 2; i++) {
+        const mode = modeAt(op++);
+        process.env.AUDIT_ROW_SEALS = mode;
         const subjectId = legalPersonId(30_000 + n);
         const input = { subjectId, category: 'DISHONEST_JUDGMENT_DEBTOR', decisionNo: `(2026)湘0102执基${n++}号`, decidedOn: addDays(today(), -5), summary: '拒不履行' };
         const started = performance.now();
         await ask(PUBLISH, { input }, 'demo-courts-key');
         samples[mode].publishMs.push(performance.now() - started);
       }
-      // 1,000 subjects: the ones just published among them, so measures apply to some.
-      const ids = Array.from({ length: 1000 }, (_, i) => (i < publishes ? legalPersonId(30_000 + n - 1 - i) : i % 2 ? legalPersonId(40_000 + round * 1000 + i) : naturalPersonId(40_000 + round * 1000 + i)));
-      const started = performance.now();
-      await ask(BATCH, { ids }, 'demo-approval-key');
-      samples[mode].batchMs.push(performance.now() - started);
+      // 1,000 subjects each: the ones just published among them, so measures apply to some.
+      for (const mode of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+        process.env.AUDIT_ROW_SEALS = mode;
+        const base = 40_000 + (round * 2 + (mode === 'on' ? 1 : 0)) * 1000;
+        const ids = Array.from({ length: 1000 }, (_, i) => (i < publishes ? legalPersonId(30_000 + n - 1 - i) : i % 2 ? legalPersonId(base + i) : naturalPersonId(base + i)));
+        const started = performance.now();
+        await ask(BATCH, { ids }, 'demo-approval-key');
+        samples[mode].batchMs.push(performance.now() - started);
+      }
     }
   } finally {
     delete process.env.AUDIT_ROW_SEALS;
