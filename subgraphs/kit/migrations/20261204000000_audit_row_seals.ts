@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { sealAllRows } from '../audit-seals.js';
 import type { Migration } from '../database.js';
 
@@ -8,7 +9,10 @@ import type { Migration } from '../database.js';
 export const auditRowSeals: Migration = {
   name: '20261204000000_audit_row_seals',
   async up(db) {
-    await db.transaction((trx) => sealAllRows(trx));
+    // Migrations run inside a transaction already; a savepoint in it would fail on MySQL, where the
+    // DDL of earlier migrations commits implicitly.
+    if ((db as { isTransaction?: boolean }).isTransaction) await sealAllRows(db as Knex.Transaction);
+    else await db.transaction((trx) => sealAllRows(trx));
   },
   async down() {
     // The entries stay: the chain is append-only, and the audit_log migration drops it anyway.
