@@ -124,7 +124,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (context?.requestId) headers[CallerHeader.requestId] = context.requestId;
     const query = prepared(request.query ?? '');
     const body = bodyOf(query, request.variables, request.operationName);
-    if (this.options.signingSecret !== null) Object.assign(headers, signRequest(this.options.signingSecret, 'POST', this.path, headers, body));
+    if (this.options.signingSecret !== null) Object.assign(headers, signRequest(this.options.signingSecret, this.options.name, 'POST', this.path, headers, body));
 
     // undici takes an EventEmitter as the signal: lighter than an AbortController per fetch.
     const abort = new EventEmitter();

@@ -104,19 +104,20 @@ for (const { engine, skip } of await engines()) {
       assert.ok(!courts[5]!.payload.includes('李举报') && !courts[5]!.payload.includes('13900000000'), 'the reporter never appears in the chain');
       assert.match(courts[5]!.payload, /"reporter_sealed_sha256":"[0-9a-f]{64}"/);
       const platform = await entries('platform');
+      // The chain opens with the seal of the measures catalogue the migrations wrote (audit-seals.ts).
       assert.deepEqual(
         platform.map((e) => e.action),
-        [...checkIds.map(() => 'platform.creditCheck'), 'platform.addMeasure', 'platform.subscribe', 'platform.unsubscribe'],
+        ['audit.sealRows', ...checkIds.map(() => 'platform.creditCheck'), 'platform.addMeasure', 'platform.subscribe', 'platform.unsubscribe'],
       );
-      assert.deepEqual(platform.slice(0, 5).map((e) => e.entity_id), checkIds);
-      assert.equal(platform[0]!.actor_client, 'demo-approval');
-      assert.ok(!platform[6]!.payload.includes('pushsec_'), 'the subscription secret never appears in the chain');
+      assert.deepEqual(platform.slice(1, 6).map((e) => e.entity_id), checkIds);
+      assert.equal(platform[1]!.actor_client, 'demo-approval');
+      assert.ok(!platform[7]!.payload.includes('pushsec_'), 'the subscription secret never appears in the chain');
       assert.deepEqual((await entries('registry')).map((e) => e.action), ['registry.bootstrap', 'registry.rollback']);
 
       const verified = await verify();
       assert.equal(verified.intact, true, JSON.stringify(verified, null, 2));
       const counts = Object.fromEntries(verified.databases.map((d) => [d.name, [d.chain.entries, d.chain.verified]]));
-      assert.deepEqual(counts, { platform: [8, 8], tax: [0, 0], market: [0, 0], courts: [6, 6], finance: [0, 0], registry: [2, 2] });
+      assert.deepEqual(counts, { platform: [9, 9], tax: [0, 0], market: [0, 0], courts: [6, 6], finance: [0, 0], registry: [2, 2] });
       assert.deepEqual(database(verified, 'platform').checks, { rows: 5, matched: 5, preChain: 0, first: null, problems: 0 });
       assert.equal(database(verified, 'courts').chain.head!.hash, courts[5]!.hash);
     });
@@ -310,7 +311,8 @@ for (const { engine, skip } of await engines()) {
           return { chain, checks: await checks.finish() };
         };
         const before = await verify();
-        assert.deepEqual([before.chain.entries, before.chain.problems], [1, 0]);
+        // The checks baseline, then the seal of the measures catalogue.
+        assert.deepEqual([before.chain.entries, before.chain.problems], [2, 0]);
         assert.deepEqual(before.checks, { rows: 2, matched: 0, preChain: 2, first: null, problems: 0 });
         const [entry] = await db<AuditRow>('audit_log');
         assert.equal(entry!.action, 'platform.auditBaseline');

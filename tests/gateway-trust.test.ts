@@ -40,8 +40,8 @@ describe('gateway to subgraph trust', () => {
 
   it('refuses a forged signature, a signature of another body, and a changed caller', async () => {
     const headers = { 'content-type': 'application/json', ...office };
-    const good = signRequest(secret, 'POST', '/graphql', headers, body);
-    const forged = await postGraphQL(platformUrl, body, { ...headers, ...signRequest('another secret of enough length 123456', 'POST', '/graphql', headers, body) });
+    const good = signRequest(secret, 'platform', 'POST', '/graphql', headers, body);
+    const forged = await postGraphQL(platformUrl, body, { ...headers, ...signRequest('another secret of enough length 123456', 'platform', 'POST', '/graphql', headers, body) });
     assert.match(forged.errors![0]!.message, /does not match/);
     const otherBody = await postGraphQL(platformUrl, JSON.stringify({ query: '{ viewer { clientId } }' }), { ...headers, ...good });
     assert.match(otherBody.errors![0]!.message, /does not match/);
@@ -49,15 +49,25 @@ describe('gateway to subgraph trust', () => {
     assert.match(escalated.errors![0]!.message, /does not match/);
   });
 
+  it('refuses a request signed for another subgraph: a signature is bound to the subgraph it names', async () => {
+    const headers = { 'content-type': 'application/json', ...office };
+    const forPlatform = signRequest(secret, 'platform', 'POST', '/graphql', headers, body);
+    const atCourts = await postGraphQL(courtsUrl, body, { ...headers, ...forPlatform });
+    assert.equal(atCourts.status, 401);
+    assert.match(atCourts.errors![0]!.message, /not the gateway's signature of this request to courts/);
+    const atPlatform = await postGraphQL(platformUrl, body, { ...headers, ...forPlatform });
+    assert.equal(atPlatform.errors, undefined);
+  });
+
   it('refuses a replayed request and one signed outside the time window', async () => {
     const headers = { 'content-type': 'application/json', ...office };
-    const signature = signRequest(secret, 'POST', '/graphql', headers, body);
+    const signature = signRequest(secret, 'platform', 'POST', '/graphql', headers, body);
     const first = await postGraphQL(platformUrl, body, { ...headers, ...signature });
     assert.equal(first.errors, undefined);
     const replay = await postGraphQL(platformUrl, body, { ...headers, ...signature });
     assert.equal(replay.status, 401);
     assert.match(replay.errors![0]!.message, /replays are refused/);
-    const stale = await postGraphQL(platformUrl, body, { ...headers, ...signRequest(secret, 'POST', '/graphql', headers, body, Date.now() - 120_000) });
+    const stale = await postGraphQL(platformUrl, body, { ...headers, ...signRequest(secret, 'platform', 'POST', '/graphql', headers, body, Date.now() - 120_000) });
     assert.match(stale.errors![0]!.message, /outside the 30000 ms window/);
     assert.ok(SignatureHeader.signature in signature);
   });

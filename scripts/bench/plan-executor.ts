@@ -139,7 +139,7 @@ export class PlanExecutor {
     run.fetches++;
     const body = JSON.stringify({ query: node.operation, variables, operationName: node.operationName });
     const secret = this.options.signingSecret;
-    const headers = secret === null ? run.headers : { ...run.headers, ...signRequest(secret, 'POST', target.path, run.headers, body) };
+    const headers = secret === null ? run.headers : { ...run.headers, ...signRequest(secret, node.serviceName, 'POST', target.path, run.headers, body) };
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     let status: number;

@@ -8,7 +8,8 @@ import type { Knex } from 'knex';
 import { databaseConfigFromEnv, dropDatabase, migrate, openDatabase, redactUrl, type DatabaseConfig } from '../../subgraphs/kit/database.js';
 import { DEFINITIONS } from '../../subgraphs/definitions.js';
 import { SERVICES, type ServiceName } from '../../subgraphs/services.js';
-import { appendAudit } from '../../subgraphs/kit/audit.js';
+import { appendAudit, systemActor } from '../../subgraphs/kit/audit.js';
+import { appendSeals, SEALED_TABLES, sealRows, type SealedTableName } from '../../subgraphs/kit/audit-seals.js';
 import { storeChecks } from '../../subgraphs/platform/check/repository.js';
 import { currentMeasures } from '../../subgraphs/platform/measures/repository.js';
 import type { MeasureVersion } from '../../subgraphs/platform/measures/types.js';
@@ -103,7 +104,10 @@ export class SeedWriter {
         for (let start = 0; start < list.length; start += ROWS_PER_INSERT) {
           await trx(table).insert(list.slice(start, start + ROWS_PER_INSERT));
         }
+        // Rows that decide verdicts go under the audit chain as the platform's own writes do.
+        if (SEALED_TABLES.some((t) => t.table === table)) await sealRows(trx, table as SealedTableName, list);
       }
+      await appendSeals(trx, systemActor('seed'));
     });
     for (const [table, list] of tables) {
       const key = `${department}.${table}`;

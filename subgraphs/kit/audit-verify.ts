@@ -31,6 +31,12 @@ export interface ChainWalkOptions {
   pageSize?: number;
   /** Called with each page of entries once it is checked, in seq order, e.g. to cross-check them with the rows they record. */
   onPage?(rows: readonly AuditRow[]): Promise<void>;
+  /**
+   * A head published earlier (kept outside the database): the entry at its seq must still have
+   * its hash. This is what reveals a chain rewritten from some point on with every hash, head
+   * included, recomputed.
+   */
+  anchor?: { seq: number; hash: string };
 }
 
 /** Collects problems: the first in full, the rest counted. */
@@ -102,6 +108,9 @@ export async function verifyChain(db: Knex, options: ChainWalkOptions = {}): Pro
       } else {
         verified++;
       }
+      if (options.anchor && seq === options.anchor.seq && row.hash !== options.anchor.hash) {
+        log.add({ kind: 'altered', ...describe(row), detail: `entry ${seq} does not have the hash published for it (${options.anchor.hash}): the chain was rewritten at or before entry ${seq}` });
+      }
       previous = row;
       expected = seq + 1;
     }
@@ -110,6 +119,9 @@ export async function verifyChain(db: Knex, options: ChainWalkOptions = {}): Pro
   }
 
   const last = expected - 1;
+  if (options.anchor && options.anchor.seq > last) {
+    log.add({ kind: 'missing', seq: options.anchor.seq, action: null, entity: null, detail: `entry ${options.anchor.seq}, published as a head, is not in the chain: it ends at ${last}` });
+  }
   if (!head) {
     log.add({ kind: 'missing', seq: last + 1, action: null, entity: null, detail: 'the head of the chain (audit_head) is lost: a deleted tail could not be told' });
   } else if (head.seq > last) {

@@ -72,6 +72,29 @@ const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
 
 const ACTION = /^[a-z][a-z0-9_]*\.[a-zA-Z][a-zA-Z0-9]*$/;
 
+/** The seals of rows written to one sealed table (see audit-seals.ts): `[rowKey, sha256]`, sha256 null for a row deleted. */
+export interface RowSeals {
+  table: string;
+  rows: [string, string | null][];
+}
+
+/** Seals waiting for the next entry appended in their transaction. */
+const heldSeals = new WeakMap<Knex.Transaction, RowSeals[]>();
+
+/** Holds seals of rows written in `trx` until the entry of that write is appended (audit-seals.ts). */
+export function holdSeals(trx: Knex.Transaction, seals: RowSeals): void {
+  const held = heldSeals.get(trx);
+  if (held) held.push(seals);
+  else heldSeals.set(trx, [seals]);
+}
+
+/** Takes the seals held for `trx`, if any. */
+export function takeSeals(trx: Knex.Transaction): RowSeals[] | undefined {
+  const held = heldSeals.get(trx);
+  heldSeals.delete(trx);
+  return held;
+}
+
 /** The caller as an actor; a request without identity (the public endpoint) is an anonymous PUBLIC actor. */
 export function actorOf(caller: Caller | null): AuditActor {
   if (!caller) return { clientId: 'anonymous', role: 'PUBLIC' };
@@ -169,7 +192,15 @@ export async function appendAudit(trx: Knex.Transaction, entries: AuditEntry | r
   if (!(trx as { isTransaction?: boolean }).isTransaction) {
     throw new Error('appendAudit needs the transaction of the write it records: got a connection pool, on which the entry could commit without the write');
   }
-  const list: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
+  let list: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
+  // Seals of the rows this transaction wrote go into the payload of its entry: one entry per write.
+  const seals = list.length > 0 ? takeSeals(trx) : undefined;
+  if (seals) {
+    const last = list[list.length - 1]!;
+    const payload = last.payload;
+    if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) list = [...list.slice(0, -1), { ...last, payload: { ...payload, rowSeals: seals } }];
+    else list = [...list, { actor: last.actor, action: 'audit.sealRows', entityId: seals[0]!.table, payload: { rowSeals: seals } }];
+  }
   if (list.length === 0) return [];
   const head = await lockHead(trx);
   const now = new Date().toISOString();

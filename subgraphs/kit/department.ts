@@ -27,6 +27,7 @@ import { creditRecords } from './migrations/20261127000000_credit_records.js';
 import { recordLifecycle } from './migrations/20261127000500_record_lifecycle.js';
 import { reportsTable } from './migrations/20261127000700_reports.js';
 import { auditLog } from './migrations/20261201000000_audit_log.js';
+import { auditRowSeals } from './migrations/20261204000000_audit_row_seals.js';
 import { recordEventsLock } from './migrations/20261127000600_record_events_lock.js';
 import { mergeResolvers } from './resolver-maps.js';
 import type { SubgraphContext, SubgraphDefinition } from './subgraph-server.js';
@@ -214,7 +215,7 @@ export function defineDepartment<L>(parts: DepartmentParts<L>): DepartmentDefini
     categories: parts.categories,
     sdl: departmentSdl(parts),
     resolvers,
-    migrations: [creditRecords, recordLifecycle, recordEventsLock, reportsTable, auditLog, ...parts.migrations],
+    migrations: [creditRecords, recordLifecycle, recordEventsLock, reportsTable, auditLog, ...parts.migrations, auditRowSeals],
     createLoaders: (db) => ({ ...parts.createLoaders(db), records: recordsLoader(db), recordsAsOf: recordsAsOfLoader(db) }),
   };
 }

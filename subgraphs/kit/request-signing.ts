@@ -31,10 +31,17 @@ export function signingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sign
   };
 }
 
-/** The signed fields before the body, one a line; the body follows, so it is hashed once, by the HMAC itself. */
-function header(timestamp: string, method: string, path: string, headers: Record<string, string | undefined>): string {
-  return `${timestamp}\n${method.toUpperCase()}\n${path}\n${headers[CallerHeader.client] ?? ''}\n${headers[CallerHeader.role] ?? ''}\n${headers[CallerHeader.department] ?? ''}\n${headers[CallerHeader.matters] ?? ''}\n${headers[CallerHeader.requestId] ?? ''}\n`;
+/**
+ * The signed fields before the body, one a line; the body follows, so it is hashed once, by the HMAC
+ * itself. The first line names the subgraph the request is meant for: a request signed for tax and
+ * captured on the way is refused by every other subgraph, which checks it against its own name.
+ */
+function header(subgraph: string, timestamp: string, method: string, path: string, headers: Record<string, string | undefined>): string {
+  return `${subgraph}\n${timestamp}\n${method.toUpperCase()}\n${path}\n${headers[CallerHeader.client] ?? ''}\n${headers[CallerHeader.role] ?? ''}\n${headers[CallerHeader.department] ?? ''}\n${headers[CallerHeader.matters] ?? ''}\n${headers[CallerHeader.requestId] ?? ''}\n`;
 }
+
+/** What a subgraph name looks like (the names of the supergraph's `join__Graph`). */
+const SUBGRAPH_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
 /** Secrets as key objects, made once: an HMAC over a prepared key skips re-deriving it per request. */
 const keys = new Map<string, KeyObject>();
@@ -44,22 +51,32 @@ function keyOf(secret: string): KeyObject {
   return key;
 }
 
-function mac(secret: string, timestamp: string, method: string, path: string, headers: Record<string, string | undefined>, body: string) {
-  return createHmac('sha256', keyOf(secret)).update(header(timestamp, method, path, headers)).update(body);
+function mac(secret: string, subgraph: string, timestamp: string, method: string, path: string, headers: Record<string, string | undefined>, body: string) {
+  return createHmac('sha256', keyOf(secret)).update(header(subgraph, timestamp, method, path, headers)).update(body);
 }
 
-/** The signature headers for a request whose caller headers are already in `headers`. */
-export function signRequest(secret: string, method: string, path: string, headers: Record<string, string>, body: string, now = Date.now()): Record<string, string> {
+/**
+ * The signature headers for a request to `subgraph` (its name in the supergraph, e.g. `tax`) whose
+ * caller headers are already in `headers`. Only that subgraph accepts it.
+ */
+export function signRequest(secret: string, subgraph: string, method: string, path: string, headers: Record<string, string>, body: string, now = Date.now()): Record<string, string> {
+  if (!SUBGRAPH_NAME.test(subgraph)) throw new Error(`cannot sign for subgraph ${JSON.stringify(subgraph)}: expected a subgraph name such as tax`);
   const timestamp = String(now);
-  const signature = mac(secret, timestamp, method, path, headers, body).digest('hex');
+  const signature = mac(secret, subgraph, timestamp, method, path, headers, body).digest('hex');
   return { [SignatureHeader.timestamp]: timestamp, [SignatureHeader.signature]: signature };
 }
 
-/** Checks signatures on the subgraph side: HMAC over method, path, caller, body and time; no replays. */
+/**
+ * Checks signatures on the subgraph side: HMAC over the subgraph's own name, method, path, caller,
+ * body and time; no replays.
+ */
 export class SignatureVerifier {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly config: SigningConfig) {}
+  /** `subgraph`: the name of the subgraph verifying, the only one a signature it accepts was made for. */
+  constructor(private readonly config: SigningConfig, private readonly subgraph: string) {
+    if (!SUBGRAPH_NAME.test(subgraph)) throw new Error(`subgraph name ${JSON.stringify(subgraph)} is not valid: expected lower-case letters, digits, - or _`);
+  }
 
   /** Null when the request is the gateway's, else why it is refused. */
   refuse(method: string, path: string, headers: IncomingHttpHeaders, body: string, now = Date.now()): string | null {
@@ -70,9 +87,9 @@ export class SignatureVerifier {
     const at = Number(timestamp);
     if (!Number.isFinite(at) || Math.abs(now - at) > this.config.windowMs) return `the signature's time ${timestamp} is outside the ${this.config.windowMs} ms window`;
     // Caller headers are single-valued; `header` reads only those.
-    const expected = mac(this.config.secret, timestamp, method, path, headers as Record<string, string | undefined>, body).digest();
+    const expected = mac(this.config.secret, this.subgraph, timestamp, method, path, headers as Record<string, string | undefined>, body).digest();
     const given = Buffer.from(signature, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'the signature does not match the request';
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return `the signature does not match the request: it is not the gateway's signature of this request to ${this.subgraph}`;
     this.forgetOld(now);
     if (this.seen.has(signature)) return 'the request was already received: replays are refused';
     this.seen.set(signature, at);

@@ -79,7 +79,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
   await server.start();
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   // The caller headers are believed only on a request the gateway signed.
-  const verifier = new SignatureVerifier(options.signing ?? signingConfigFromEnv());
+  const verifier = new SignatureVerifier(options.signing ?? signingConfigFromEnv(), definition.name);
 
   const log = createLogger(definition.name);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {

@@ -7,6 +7,7 @@ import { measureCatalogue } from './migrations/20261127001100_measure_catalogue.
 import { measuresTable } from './migrations/20261127001000_measures.js';
 import { auditChecksBaseline } from './migrations/20261201000100_audit_checks_baseline.js';
 import { auditLog } from '../kit/migrations/20261201000000_audit_log.js';
+import { auditRowSeals } from '../kit/migrations/20261204000000_audit_row_seals.js';
 import { platformResolvers } from './resolvers.js';
 import { feedbackModule } from './feedback/module.js';
 import { statsModule } from './stats/module.js';
@@ -32,7 +33,7 @@ export const platform: SubgraphDefinition<PlatformLoaders> = {
   name: 'platform',
   sdl: platformSdl(),
   resolvers: mergeResolvers(platformResolvers, ...MODULES.map((m) => m.resolvers)),
-  migrations: [measuresTable, measureCatalogue, checksTable, ...MODULES.flatMap((m) => m.migrations), auditLog, auditChecksBaseline],
+  migrations: [measuresTable, measureCatalogue, checksTable, ...MODULES.flatMap((m) => m.migrations), auditLog, auditChecksBaseline, auditRowSeals],
   createLoaders: createPlatformLoaders,
   productionSecrets: [{ name: CERTIFICATE_SECRET, purpose: 'the secret check certificates\' verification codes are made with (at least 32 characters)' }],
 };

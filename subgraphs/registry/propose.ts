@@ -5,6 +5,7 @@ import { badInput, forbidden } from '../kit/errors.js';
 import { apiSchema, breakingChanges, compose, operationProblems, parseProblem, policyProblems, type CheckProblem } from './checks.js';
 import { withCreditSources } from './credit-sources.js';
 import { StaleVersion, type Member, type RegistryStore, type SupergraphVersionRow } from './store.js';
+import { checkRoutingUrl, routingUrlPolicyFromEnv } from './routing-urls.js';
 
 /** Subgraphs only the credit office may publish, and nobody may remove. */
 export const PROTECTED = ['platform', 'registry'];
@@ -19,8 +20,8 @@ export interface ChangeOptions {
   dryRun: boolean;
   /** Operations seen within this many days must keep validating. */
   operationWindowDays: number;
-  /** Reads a subgraph's SDL from its URL (`_service { sdl }`) when none is given. */
-  fetchSdl(url: string): Promise<string>;
+  /** Reads subgraph `name`'s SDL from its URL (`_service { sdl }`) when none is given; the URL is allowed by then. */
+  fetchSdl(name: string, url: string): Promise<string>;
 }
 
 export interface ChangeResult {
@@ -48,8 +49,8 @@ async function proposedMembers(request: ChangeRequest, current: Member[], store:
   switch (request.kind) {
     case 'PUBLISH': {
       if (!NAME.test(request.name)) throw badInput(`subgraph name ${JSON.stringify(request.name)} is not valid: expected 2 to 32 lower-case letters, digits and underscores, starting with a letter`);
-      if (!/^https?:\/\/[^\s]+$/.test(request.url)) throw badInput(`url ${JSON.stringify(request.url)} is not valid: expected http(s)://host:port/path`);
-      const sdl = request.sdl ?? (await options.fetchSdl(request.url));
+      checkRoutingUrl(request.name, request.url, routingUrlPolicyFromEnv());
+      const sdl = request.sdl ?? (await options.fetchSdl(request.name, request.url));
       const parsing = parseProblem(request.name, sdl);
       const members = [...current.filter((m) => m.name !== request.name), { name: request.name, url: request.url, sdl }];
       return { members, problems: parsing ? [parsing] : [] };

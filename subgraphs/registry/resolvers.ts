@@ -1,42 +1,17 @@
 import { findBreakingChanges, findDangerousChanges } from 'graphql';
 import { requireRule } from '../kit/policy.js';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { request } from 'undici';
 import { envInt } from '../kit/env.js';
-import { signingConfigFromEnv, signRequest } from '../kit/request-signing.js';
 import { badInput } from '../kit/errors.js';
 import { checkLimit } from '../kit/input-checks.js';
 import type { SubgraphContext } from '../kit/subgraph-server.js';
 import { catalogueOf } from './catalogue.js';
 import { apiSchema } from './checks.js';
 import { proposeChange, type ChangeRequest } from './propose.js';
+import { fetchSdl } from './sdl-fetch.js';
 import { RegistryStore, type SupergraphVersionRow } from './store.js';
 
 type Ctx = SubgraphContext<unknown>;
-
-/** Reads a subgraph's own SDL, as gateways that introspect do, with a timeout. */
-async function fetchSdl(url: string): Promise<string> {
-  try {
-    const body = JSON.stringify({ query: '{ _service { sdl } }' });
-    const headers = { 'content-type': 'application/json' };
-    const target = new URL(url);
-    // Subgraphs answer only signed requests; the registry shares the gateway's signing secret.
-    Object.assign(headers, signRequest(signingConfigFromEnv().secret, 'POST', target.pathname + target.search, headers, body));
-    const res = await request(url, {
-      method: 'POST',
-      headers,
-      body,
-      headersTimeout: 5000,
-      bodyTimeout: 5000,
-    });
-    const json = (await res.body.json()) as { data?: { _service?: { sdl?: string } } };
-    const sdl = json?.data?._service?.sdl;
-    if (typeof sdl !== 'string') throw new Error(`HTTP ${res.statusCode} without _service.sdl`);
-    return sdl;
-  } catch (err) {
-    throw badInput(`could not read the SDL from ${url}: ${(err as Error).message}; give the SDL or make _service { sdl } reachable`);
-  }
-}
 
 function version(store: RegistryStore, row: SupergraphVersionRow | null) {
   if (!row) return null;

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { systemActor } from '../../subgraphs/kit/audit.js';
+import { appendSeals, sealRows } from '../../subgraphs/kit/audit-seals.js';
 import { addDays, today } from '../../subgraphs/kit/clock.js';
 import type { CreditRecordRow, ListType, RecordStatus } from '../../subgraphs/kit/credit-records.js';
 
@@ -24,7 +26,7 @@ export interface RecordFixture {
   summary?: string;
 }
 
-/** Inserts one current record version straight into a department's database. */
+/** Inserts one current record version straight into a department's database, sealed in the audit chain as the department's writes are. */
 export async function insertRecord(db: Knex, fixture: RecordFixture): Promise<CreditRecordRow> {
   counter += 1;
   const decidedOn = fixture.decidedOn ?? addDays(today(), -30);
@@ -42,7 +44,11 @@ export async function insertRecord(db: Knex, fixture: RecordFixture): Promise<Cr
     valid_from: `${decidedOn}T00:00:00.000Z`,
     valid_to: null,
   };
-  await db('credit_records').insert(row);
+  await db.transaction(async (trx) => {
+    await trx('credit_records').insert(row);
+    await sealRows(trx, 'credit_records', [row]);
+    await appendSeals(trx, systemActor('fixture'));
+  });
   return row;
 }
 
@@ -79,6 +85,8 @@ export async function reviseRecord(db: Knex, id: string, changes: Partial<Pick<C
     const { row_id: _ignored, ...rest } = current;
     const next: CreditRecordRow = { ...rest, ...changes, version: Number(current.version) + 1, valid_from: now, valid_to: null };
     await trx('credit_records').insert(next);
+    await sealRows(trx, 'credit_records', [current, next]);
+    await appendSeals(trx, systemActor('fixture'));
     return next;
   });
 }

@@ -163,11 +163,20 @@ export async function postGraphQL<T = Record<string, any>>(
   return { status: res.status, ...json };
 }
 
-/** Posts to a subgraph directly, signed as the gateway signs (subgraphs refuse anything else). */
+/** The name of the subgraph serving `url`, as it states it on /health/live: a signature is valid only for the subgraph it names. */
+export async function subgraphNameAt(url: string): Promise<string> {
+  const origin = new URL(url).origin;
+  const live = (await (await fetch(`${origin}/health/live`)).json()) as { subgraph?: string };
+  if (typeof live.subgraph !== 'string') throw new Error(`${origin}/health/live does not name its subgraph`);
+  return live.subgraph;
+}
+
+/** Posts to a subgraph directly, signed as the gateway signs for that subgraph (subgraphs refuse anything else). */
 export async function postToSubgraph<T = Record<string, any>>(url: string, body: unknown, caller: Record<string, string> = {}): Promise<GraphQLResult<T>> {
   const text = JSON.stringify(body);
   const target = new URL(url);
   const headers = { 'content-type': 'application/json', ...caller };
-  return postGraphQL<T>(url, text, { ...headers, ...signRequest(signingConfigFromEnv().secret, 'POST', target.pathname + target.search, headers, text) });
+  const subgraph = await subgraphNameAt(url);
+  return postGraphQL<T>(url, text, { ...headers, ...signRequest(signingConfigFromEnv().secret, subgraph, 'POST', target.pathname + target.search, headers, text) });
 }
 

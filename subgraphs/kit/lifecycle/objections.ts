@@ -7,6 +7,7 @@ import { requireText } from '../input-checks.js';
 import { correctRecord, type CorrectInput } from './publish.js';
 import type { CategoryDefinition } from '../categories.js';
 import { appendAudit, type AuditActor } from '../audit.js';
+import { sealRows } from '../audit-seals.js';
 import { directActor, lifecycleEntry, versionRef } from './audit-entries.js';
 import { currentVersion, writeVersion } from './versions.js';
 
@@ -84,6 +85,7 @@ export async function fileObjection(
       idempotency_key: key,
     };
     await trx('objections').insert(row);
+    await sealRows(trx, 'objections', [row]);
     const written = await writeVersion(trx, department, record, { ...record, status: 'IN_OBJECTION' }, 'OBJECTED');
     await appendAudit(trx, lifecycleEntry(department, 'fileObjection', actor, row.id, { objection: row, record: versionRef(written) }));
     return row;
@@ -121,6 +123,7 @@ export async function resolveObjection(
       .where({ id: objection.id, status: 'PENDING' })
       .update({ status: input.outcome, resolved_at: resolvedAt, resolved_by: resolvedBy, resolution_note: note });
     if (claimed !== 1) throw badInput(`objection ${objection.id} was resolved concurrently`);
+    await sealRows(trx, 'objections', [objection]);
     const written =
       input.outcome === 'REVOKED'
         ? await writeVersion(trx, department, record, { ...record, status: 'REVOKED' }, 'REVOKED')

@@ -5,7 +5,7 @@ import { defaultValidUntil, type CategoryDefinition } from '../categories.js';
 import { isIsoDate, today } from '../clock.js';
 import type { CreditRecordRow } from '../credit-records.js';
 import { badInput, ErrorCode, notFound } from '../errors.js';
-import { requireText } from '../input-checks.js';
+import { checkDecisionDate, normaliseDecisionNo, requireText } from '../input-checks.js';
 import { checkSubjectId } from '../identifiers.js';
 import { appendAudit, type AuditActor } from '../audit.js';
 import { directActor, recordEntry } from './audit-entries.js';
@@ -36,9 +36,9 @@ function date(field: string, value: string): string {
 }
 
 
-/** Checks dates in order: decided not in the future, period ending on or after the decision. */
+/** Checks dates in order: decided from 1990 to today, period ending on or after the decision. */
 function checkPeriod(decidedOn: string, validUntil: string | null): void {
-  if (decidedOn > today()) throw badInput(`decidedOn ${decidedOn} is in the future: expected today (${today()}) or earlier`);
+  checkDecisionDate('decidedOn', decidedOn, today());
   if (validUntil !== null && validUntil < decidedOn) throw badInput(`validUntil ${validUntil} is before decidedOn ${decidedOn}: expected the period to end on or after the decision`);
 }
 
@@ -67,7 +67,8 @@ export async function publishRecord(
   const subject = checkSubjectId(input.subjectId);
   if (!subject.valid) throw badInput(`subjectId ${JSON.stringify(input.subjectId)} is not valid: ${subject.reason}`);
   const cat = category(categories, department, input.category);
-  const decisionNo = requireText('decisionNo', input.decisionNo, 128);
+  // Stored, identified and compared in its normal form: a look-alike number is the same decision.
+  const decisionNo = normaliseDecisionNo(input.decisionNo);
   const decidedOn = date('decidedOn', input.decidedOn);
   const validUntil = input.validUntil == null ? defaultValidUntil(cat, decidedOn) : date('validUntil', input.validUntil);
   checkPeriod(decidedOn, validUntil);

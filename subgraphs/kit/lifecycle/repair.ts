@@ -7,6 +7,7 @@ import { envInt } from '../env.js';
 import { badInput, notFound } from '../errors.js';
 import { requireText } from '../input-checks.js';
 import { appendAudit, type AuditActor } from '../audit.js';
+import { sealRows } from '../audit-seals.js';
 import { directActor, lifecycleEntry, versionRef } from './audit-entries.js';
 import { currentVersion, writeVersion } from './versions.js';
 
@@ -105,6 +106,7 @@ export async function applyForRepair(
       idempotency_key: key,
     };
     await trx('repair_applications').insert(row);
+    await sealRows(trx, 'repair_applications', [row]);
     await appendAudit(trx, lifecycleEntry(department, 'applyForRepair', actor, row.id, { application: row }));
     return row;
   });
@@ -143,6 +145,7 @@ export async function decideRepair(
     const written = input.approve ? await writeVersion(trx, department, record, { ...record, status: 'REPAIRED' }, 'REPAIRED') : null;
     const decidedAt = new Date().toISOString();
     await trx('repair_applications').where({ id: app.id }).update({ status: outcome, decided_at: decidedAt, decided_by: decidedBy, decision_note: note });
+    await sealRows(trx, 'repair_applications', [app]);
     await appendAudit(
       trx,
       lifecycleEntry(department, 'decideRepair', actor, app.id, {

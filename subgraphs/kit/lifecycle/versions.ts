@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { toCreditRecord, type CreditRecordRow } from '../credit-records.js';
+import { sealRows } from '../audit-seals.js';
 import { lockOutbox } from './events.js';
 
 /** What happened to a record; every kind reaches the push subscribers. */
@@ -11,7 +12,8 @@ export async function currentVersion(db: Knex, id: string): Promise<CreditRecord
 
 /**
  * Writes the next version of a record inside the caller's transaction: closes the current one,
- * inserts the new one and its outbox event, so a change and its notification commit together.
+ * inserts the new one and its outbox event, so a change and its notification commit together,
+ * and seals both versions in the audit chain.
  */
 export async function writeVersion(
   trx: Knex.Transaction,
@@ -36,6 +38,8 @@ export async function writeVersion(
     occurred_at: now,
     record: JSON.stringify(toCreditRecord(department, row)),
   });
+  // Both versions changed (the old one closed): both are sealed as now stored.
+  await sealRows(trx, 'credit_records', current ? [current, row] : [row]);
   return row;
 }
 

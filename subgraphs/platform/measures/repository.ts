@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { appendAudit, systemActor, type AuditActor } from '../../kit/audit.js';
+import { sealRows } from '../../kit/audit-seals.js';
 import { lockForWrite } from '../../kit/database.js';
 import type { MeasureContent, MeasureVersion } from './types.js';
 
@@ -95,6 +96,7 @@ export async function addMeasure(db: Knex, code: string, content: MeasureContent
     if (existing) throw new MeasureConflict(`measure ${code} exists already (version ${existing.version}); use changeMeasure to change it`);
     const row = toRow(code, 1, content, false, new Date().toISOString(), by, note);
     await trx('measures').insert(row);
+    await sealRows(trx, 'measures', [row]);
     await appendAudit(trx, { actor, action: 'platform.addMeasure', entityId: code, payload: { measure: row } });
     return fromRow(row);
   });
@@ -135,6 +137,7 @@ export async function newMeasureVersion(
     if (closed !== 1) throw new MeasureConflict(`measure ${code} was changed concurrently; retry`);
     const nextRow = toRow(code, current.version + 1, next.content, next.retired, at, by, note);
     await trx('measures').insert(nextRow);
+    await sealRows(trx, 'measures', [{ code, version: current.version }, nextRow]);
     const action = next.retired && !current.retired ? 'platform.retireMeasure' : 'platform.changeMeasure';
     await appendAudit(trx, { actor, action, entityId: code, payload: { measure: nextRow, previousVersion: current.version } });
     return fromRow(nextRow);
