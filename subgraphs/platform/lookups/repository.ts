@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+import type { Caller } from '../../kit/caller.js';
+
+export interface PersonLookupRow {
+  at: string;
+  client_id: string;
+  role: string;
+  subject_id: string;
+  purpose: string;
+  request_id: string;
+}
+
+/** Records lookups of persons, one row each, in one statement. */
+export async function recordPersonLookups(db: Knex, caller: Caller, requestId: string, subjectIds: readonly string[], purpose: string): Promise<void> {
+  if (subjectIds.length === 0) return;
+  const at = new Date().toISOString();
+  const rows: PersonLookupRow[] = [...new Set(subjectIds)].map((subject_id) => ({ at, client_id: caller.clientId, role: caller.role, subject_id, purpose, request_id: requestId }));
+  for (let i = 0; i < rows.length; i += 200) await db('person_lookups').insert(rows.slice(i, i + 200));
+}
+
+export async function personLookups(db: Knex, subjectId: string | null, limit: number): Promise<PersonLookupRow[]> {
+  const q = db<PersonLookupRow>('person_lookups').select('at', 'client_id', 'role', 'subject_id', 'purpose', 'request_id');
+  if (subjectId) q.where({ subject_id: subjectId });
+  return q.orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+}
