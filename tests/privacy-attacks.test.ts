@@ -85,9 +85,9 @@ describe('privacy attacks: what an analyst and the public can recover about a na
   beforeAll(async () => {
     process.env.RECORD_ID_SECRET = DEPLOYED_SECRET;
     resetRecordIdKeys();
+    stack = await TestStack.start({ publicRatePerMinute: 1_000_000 });
     setLogDestination({ write: (line: string) => void lines.push(line) });
     setLogLevel('debug');
-    stack = await TestStack.start({ publicRatePerMinute: 1_000_000 });
     candidates = candidatesFor(MASKED);
     // A record published before record ids were keyed: stored under its first-scheme id.
     await insertRecord(stack.db('courts'), { id: legacyRecordIdFor('courts', LEGACY_DECISION, PERSON), subjectId: PERSON, category: 'DISHONEST_JUDGMENT_DEBTOR', listType: 'BLACK' });
@@ -130,6 +130,9 @@ describe('privacy attacks: what an analyst and the public can recover about a na
     // The alias finds the record; its history too.
     const byAlias = await stack.query(`query($id: ID!) { courts { record(id: $id) { decisionNo subjectId } recordHistory(id: $id) { version } } }`, { id: old.id }, ANALYST);
     assert.deepEqual(byAlias.data!.courts, { record: { decisionNo: LEGACY_DECISION, subjectId: MASKED }, recordHistory: [{ version: 1 }] });
+    // Computing first-scheme ids for candidate numbers and asking for them learns nothing.
+    const guessed = await stack.query(`query($id: ID!) { courts { record(id: $id) { id } recordHistory(id: $id) { version } } }`, { id: legacyRecordIdFor('courts', LEGACY_DECISION, PERSON) }, ANALYST);
+    assert.deepEqual(guessed.data!.courts, { record: null, recordHistory: [] });
     // The department still sees the stored id, and publishing that decision again finds the record.
     const court = await stack.query(`query($id: ID!) { courts { record(id: $id) { id } } }`, { id: legacyRecordIdFor('courts', LEGACY_DECISION, PERSON) }, 'demo-courts-key');
     assert.equal(court.data!.courts.record.id, legacyRecordIdFor('courts', LEGACY_DECISION, PERSON));

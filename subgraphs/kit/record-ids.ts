@@ -82,8 +82,14 @@ export function aliasLegacyRecordIdsIn(text: string): string {
   return text.replace(LEGACY_IN_TEXT, (id) => aliasOfLegacyId(id));
 }
 
-/** The record id a client gave: an alias is turned back into the id it stands for; anything else is returned as it is. */
-export function recordIdFromClient(id: string): string {
+/**
+ * The record id a client gave, or null when it names nothing for this client. An alias is turned
+ * back into the id it stands for. A first-scheme id itself is accepted only from a role that sees
+ * identity numbers whole (it is what they are shown): anyone else could compute it for candidate
+ * numbers and learn from the answer which one holds the record.
+ */
+export function recordIdFromClient(id: string, seesFullIdentity: boolean): string | null {
+  if (LEGACY_ID.test(id)) return seesFullIdentity ? id : null;
   const m = ALIAS.exec(id);
   if (!m) return id;
   const decipher = createDecipheriv('aes-128-ecb', keysOf().alias, null).setAutoPadding(false);

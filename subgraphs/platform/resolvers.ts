@@ -12,8 +12,9 @@ import { addMeasure, measureHistory, MeasureConflict, newMeasureVersion } from '
 import type { Matter, MeasureKind } from './measures/types.js';
 import { checkMeasureCode, checkMeasureInput, checkNote, type MeasureInput } from './measures/validate.js';
 import { resolveSubjectIds, type SubjectRef } from './subjects.js';
+import { checkSubjectId } from '../kit/identifiers.js';
 import { lookupPurpose } from './lookups/purpose.js';
-import { recordPersonLookups } from './lookups/repository.js';
+import { lookupRows, type PersonLookupRow } from './lookups/repository.js';
 
 type Ctx = SubgraphContext<PlatformLoaders>;
 type Entity = Record<string, unknown> & { id: string };
@@ -40,8 +41,21 @@ async function lookedUp(ctx: Ctx, info: GraphQLResolveInfo, ids: readonly string
   const caller = requireRule(ctx.caller, coordinate, args);
   const refs = resolveSubjectIds(ids);
   const persons = refs.filter((r) => r.kind === 'NATURAL_PERSON').map((r) => r.id);
-  await recordPersonLookups(ctx.db, caller, ctx.requestId, persons, lookupPurpose(info));
+  await recordLookups(ctx, lookupRows(caller, ctx.requestId, persons, lookupPurpose(info)));
   return refs;
+}
+
+/** Records lookups through the request's loader, so a batch's are written together. */
+async function recordLookups(ctx: Ctx, rows: readonly PersonLookupRow[]): Promise<void> {
+  await Promise.all(rows.map((row) => ctx.loaders.personLookups.load(row)));
+}
+
+/** The natural persons among valid subject ids. */
+function personIds(ids: readonly string[]): string[] {
+  return ids.filter((id) => {
+    const check = checkSubjectId(id);
+    return check.valid && check.kind === 'NATURAL_PERSON';
+  });
 }
 
 function conflict(err: unknown): never {
@@ -67,12 +81,14 @@ export const platformResolvers: GraphQLResolverMap<Ctx> = {
     creditCheck: async (entity: Entity, args: { matter: Matter; caseRef: string }, ctx: Ctx) => {
       const caller = requireRule(ctx.caller, 'Subject.creditCheck', args);
       const caseRef = checkCaseRef(args.caseRef);
+      await recordLookups(ctx, lookupRows(caller, ctx.requestId, personIds([entity.id]), `creditCheck ${args.matter} for case ${caseRef}`));
       const catalogue = await ctx.loaders.currentMeasures.load('current');
       const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
       return ctx.loaders.checkWriter.load({ check: storedCheckOf(caller, input, caseRef, evaluation), actor: actorOf(caller) });
     },
     creditPreview: async (entity: Entity, args: { matter: Matter }, ctx: Ctx) => {
-      requireRule(ctx.caller, 'Subject.creditPreview');
+      const caller = requireRule(ctx.caller, 'Subject.creditPreview');
+      await recordLookups(ctx, lookupRows(caller, ctx.requestId, personIds([entity.id]), `creditPreview ${args.matter}`));
       const catalogue = await ctx.loaders.currentMeasures.load('current');
       const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
       return { evaluatedAt: input.asOf, matter: input.matter, subjectId: input.subjectId, ...evaluation };

@@ -71,11 +71,13 @@ describe('record ids', () => {
     const legacy = legacyRecordIdFor('courts', '(2026)湘0104执777号', FULL);
     const alias = aliasOfLegacyId(legacy);
     assert.match(alias, /^courts-[0-9a-f]{32}$/);
-    assert.equal(recordIdFromClient(alias), legacy);
+    assert.equal(recordIdFromClient(alias, false), legacy);
+    assert.equal(recordIdFromClient(legacy, false), null, 'the first-scheme id itself names nothing for an analyst');
+    assert.equal(recordIdFromClient(legacy, true), legacy, 'a department still finds its record by the id it is shown');
     assert.equal(maskIdentityNumbersIn(`record ${legacy} not found`), `record ${alias} not found`);
     const current = recordIdFor('courts', 'X', FULL);
     assert.equal(aliasOfLegacyId(current), current, 'ids of the keyed scheme are shown as they are');
-    assert.equal(recordIdFromClient(current), current);
-    assert.equal(recordIdFromClient(`courts-${'0'.repeat(32)}`), `courts-${'0'.repeat(32)}`, 'a made-up alias stands for nothing');
+    assert.equal(recordIdFromClient(current, false), current);
+    assert.equal(recordIdFromClient(`courts-${'0'.repeat(32)}`, false), `courts-${'0'.repeat(32)}`, 'a made-up alias stands for nothing');
   });
 });

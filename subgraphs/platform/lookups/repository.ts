@@ -10,11 +10,14 @@ export interface PersonLookupRow {
   request_id: string;
 }
 
-/** Records lookups of persons, one row each, in one statement. */
-export async function recordPersonLookups(db: Knex, caller: Caller, requestId: string, subjectIds: readonly string[], purpose: string): Promise<void> {
-  if (subjectIds.length === 0) return;
+/** The rows recording that `caller` looked the persons `subjectIds` up, for `purpose`. */
+export function lookupRows(caller: Caller, requestId: string, subjectIds: readonly string[], purpose: string): PersonLookupRow[] {
   const at = new Date().toISOString();
-  const rows: PersonLookupRow[] = [...new Set(subjectIds)].map((subject_id) => ({ at, client_id: caller.clientId, role: caller.role, subject_id, purpose, request_id: requestId }));
+  return [...new Set(subjectIds)].map((subject_id) => ({ at, client_id: caller.clientId, role: caller.role, subject_id, purpose, request_id: requestId }));
+}
+
+/** Inserts lookup rows, 200 a statement. */
+export async function insertPersonLookups(db: Knex, rows: readonly PersonLookupRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await db('person_lookups').insert(rows.slice(i, i + 200));
 }
 
