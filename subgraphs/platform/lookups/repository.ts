@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Caller } from '../../kit/caller.js';
+import { insertMany } from '../../kit/insert-many.js';
 
 export interface PersonLookupRow {
   at: string;
@@ -16,9 +17,11 @@ export function lookupRows(caller: Caller, requestId: string, subjectIds: readon
   return [...new Set(subjectIds)].map((subject_id) => ({ at, client_id: caller.clientId, role: caller.role, subject_id, purpose, request_id: requestId }));
 }
 
-/** Inserts lookup rows, 200 a statement. */
+const COLUMNS = ['at', 'client_id', 'role', 'subject_id', 'purpose', 'request_id'] as const;
+
+/** Inserts lookup rows with one statement, however many. */
 export async function insertPersonLookups(db: Knex, rows: readonly PersonLookupRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await db('person_lookups').insert(rows.slice(i, i + 200));
+  await insertMany<PersonLookupRow>(db, 'person_lookups', COLUMNS, rows);
 }
 
 export async function personLookups(db: Knex, subjectId: string | null, limit: number): Promise<PersonLookupRow[]> {
