@@ -169,11 +169,26 @@ describe('privacy attacks: what an analyst and the public can recover about a na
 
   it('a person looked up by a role that may is recorded with who, when and why; the record is the credit office\'s alone', async () => {
     const check = await stack.query(
-      `query($id: ID!) { subject(id: $id) { creditCheck(matter: GOVERNMENT_PROCUREMENT, caseRef: "ZFCG-PRIV-1") { verdict } } }`,
+      `query($id: ID!) { subject(id: $id) { creditCheck(matter: GOVERNMENT_PROCUREMENT, caseRef: "ZFCG-PRIV-1") { checkId verdict } } }`,
       { id: PERSON },
       'demo-approval-key',
     );
     assert.equal(check.errors, undefined, JSON.stringify(check.errors));
+    // The check rests on the record stored under its first-scheme id: it replays as it was made…
+    const checkId = check.data!.subject.creditCheck.checkId as string;
+    const replay = await stack.query(
+      `query($c: ID!) { platform { replayCheck(checkId: $c) { original { verdict } subject { reevaluation(checkId: $c) { matchesOriginal } } } } }`,
+      { c: checkId },
+      'demo-approval-key',
+    );
+    assert.equal(replay.data!.platform.replayCheck.subject.reevaluation.matchesOriginal, true, JSON.stringify(replay));
+    // …and an analyst reading the stored check sees the person masked and no first-scheme id.
+    const stored = await stack.query(`query($c: ID!) { platform { check(checkId: $c) { subjectId measures { evidence { record { id decisionNo } } } } } }`, { c: checkId }, ANALYST);
+    assert.equal(stored.errors, undefined, JSON.stringify(stored.errors));
+    const text = JSON.stringify(stored.data);
+    assert.ok(text.includes(LEGACY_DECISION), `the evidence cites the old record: ${text}`);
+    assert.ok(!text.includes(legacyRecordIdFor('courts', LEGACY_DECISION, PERSON)), text);
+    assertNoIdentityNumber(text, 'a stored check an analyst reads');
     const log = await stack.query(`query($id: ID) { platform { personLookups(subjectId: $id, limit: 10) { at clientId role subjectId purpose requestId } } }`, { id: PERSON }, 'demo-platform-key');
     assert.equal(log.errors, undefined, JSON.stringify(log.errors));
     const entry = log.data!.platform.personLookups.find((l: { purpose: string }) => l.purpose.includes('ZFCG-PRIV-1'));
