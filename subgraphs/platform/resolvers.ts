@@ -81,16 +81,18 @@ export const platformResolvers: GraphQLResolverMap<Ctx> = {
     creditCheck: async (entity: Entity, args: { matter: Matter; caseRef: string }, ctx: Ctx) => {
       const caller = requireRule(ctx.caller, 'Subject.creditCheck', args);
       const caseRef = checkCaseRef(args.caseRef);
-      await recordLookups(ctx, lookupRows(caller, ctx.requestId, personIds([entity.id]), `creditCheck ${args.matter} for case ${caseRef}`));
       const catalogue = await ctx.loaders.currentMeasures.load('current');
       const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
-      return ctx.loaders.checkWriter.load({ check: storedCheckOf(caller, input, caseRef, evaluation), actor: actorOf(caller) });
+      const stored = await ctx.loaders.checkWriter.load({ check: storedCheckOf(caller, input, caseRef, evaluation), actor: actorOf(caller) });
+      // Recorded once the batch is stored, so every check of a batch records its lookups in one statement.
+      await recordLookups(ctx, lookupRows(caller, ctx.requestId, personIds([entity.id]), `creditCheck ${args.matter} for case ${caseRef}`));
+      return stored;
     },
     creditPreview: async (entity: Entity, args: { matter: Matter }, ctx: Ctx) => {
       const caller = requireRule(ctx.caller, 'Subject.creditPreview');
-      await recordLookups(ctx, lookupRows(caller, ctx.requestId, personIds([entity.id]), `creditPreview ${args.matter}`));
       const catalogue = await ctx.loaders.currentMeasures.load('current');
       const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
+      await recordLookups(ctx, lookupRows(caller, ctx.requestId, personIds([entity.id]), `creditPreview ${args.matter}`));
       return { evaluatedAt: input.asOf, matter: input.matter, subjectId: input.subjectId, ...evaluation };
     },
   },
