@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { databaseConfigFromEnv, type DatabaseConfig } from '../subgraphs/kit/database.js';
+import { RECORD_ID_SECRET } from '../subgraphs/kit/record-ids.js';
 import { ConfigError, envInt, envOptional, envString, isProduction, requireProductionSettings } from '../subgraphs/kit/env.js';
 import { DEMO_CLIENTS, loadClientsFile, type ClientDefinition } from './clients.js';
 import { jwtSettingsProblems, type JwtConfig } from './jwt.js';
@@ -147,7 +148,10 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
   }
   requireProductionSettings(
     'the gateway',
-    [{ name: 'GATEWAY_SIGNING_SECRET', purpose: 'the secret subgraph requests are signed with (at least 32 characters, the same in every subgraph)' }],
+    [
+      { name: 'GATEWAY_SIGNING_SECRET', purpose: 'the secret subgraph requests are signed with (at least 32 characters, the same in every subgraph)' },
+      { name: RECORD_ID_SECRET, purpose: 'the key record ids are made with and aliased by for roles that do not see identity numbers (at least 32 characters, the same in every subgraph)' },
+    ],
     [...clientsSourceProblems(env), ...jwtSettingsProblems(env)],
     env,
   );

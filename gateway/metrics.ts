@@ -1,25 +1,23 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { checkVerdicts } from './check-verdicts.js';
+import { knownOperationNames } from './operation-labels.js';
 import type { FetchFailure, FetchObserver } from './observed-datasource.js';
 import type { GatewayContext } from './subgraph-datasource.js';
 
 const PREFIX = 'credit_gateway_';
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** Distinct operation names kept as labels; later names are counted as `other`. */
-const MAX_OPERATION_LABELS = 500;
-const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /**
  * The gateway's Prometheus metrics, on a registry of its own (several gateways may live in one
  * process, as in the tests): GraphQL requests by operation and client with their latency,
  * subgraph fetch latency and failures by source, check verdicts by matter, rate-limit refusals,
  * HTTP responses by route and status, subgraph health and the supergraph version, and Node's
- * process metrics. Label values are bounded: operation names a client chooses are capped.
+ * process metrics. Label values are bounded: an operation name is a label only when it is one of the
+ * known operations (gateway/operation-labels.ts), else `other` (`anonymous` without a name).
  */
 export class GatewayMetrics implements FetchObserver {
   readonly registry = new Registry();
-  private readonly operations = new Set<string>();
 
   private readonly requests = new Counter({
     name: `${PREFIX}graphql_requests_total`,
@@ -76,7 +74,11 @@ export class GatewayMetrics implements FetchObserver {
    * `supergraphVersion`: the registry version served now (0 when serving a file); `clientsReadAt`:
    * when the clients in use were read from the database (epoch ms, 0 when configured); both read at each scrape.
    */
-  constructor(supergraphVersion: () => number, clientsReadAt: () => number = () => 0) {
+  constructor(
+    supergraphVersion: () => number,
+    clientsReadAt: () => number = () => 0,
+    private readonly operations: ReadonlySet<string> = knownOperationNames(),
+  ) {
     new Gauge({
       name: `${PREFIX}supergraph_version`,
       help: 'The registry version of the supergraph served (0 when serving a file).',
@@ -142,10 +144,6 @@ export class GatewayMetrics implements FetchObserver {
 
   private operationLabel(name: string | null | undefined): string {
     if (!name) return 'anonymous';
-    if (!OPERATION_NAME.test(name)) return 'invalid';
-    if (this.operations.has(name)) return name;
-    if (this.operations.size >= MAX_OPERATION_LABELS) return 'other';
-    this.operations.add(name);
-    return name;
+    return this.operations.has(name) ? name : 'other';
   }
 }

@@ -19,6 +19,7 @@ import { OperatorRoutes } from './http-routes.js';
 import { Pages } from './pages.js';
 import { SourceAvailability } from './source-availability.js';
 import { GatewayMetrics } from './metrics.js';
+import { knownOperationNames } from './operation-labels.js';
 import { ObservedDataSource, reportFetches } from './observed-datasource.js';
 import { OperationRecorder } from './operation-recorder.js';
 import { PublicAccessPolicy } from './public-access.js';
@@ -80,7 +81,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const supergraphFile = readFileSync(config.supergraphFile, 'utf8');
   let publicPolicy = new PublicAccessPolicy(supergraphFile);
   // Observability (metrics, recent source errors, readiness and status, request logs): gateway/http-routes.ts.
-  const metrics = new GatewayMetrics(() => registry?.version ?? 0, () => clients.readAt);
+  const metrics = new GatewayMetrics(() => registry?.version ?? 0, () => clients.readAt, knownOperationNames(config.safelistFile));
   const sourceErrors = new RecentSourceErrors();
   // The last day of each source's availability, for the dashboard: from the same fetches and probes.
   const availability = new SourceAvailability();

@@ -1,3 +1,5 @@
+import { maskIdentityNumbersIn } from '../subgraphs/kit/identity-masking.js';
+
 /** One failure of a subgraph fetch, as the status page lists it. */
 export interface SourceError {
   /** ISO 8601 time of the failure. */
@@ -31,7 +33,9 @@ export class RecentSourceErrors {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a whole number of at least 1, not ${capacity}`);
   }
 
-  add(error: SourceError): void {
+  /** Keeps a failure; its message as analysts may read it (the status page is theirs): identity numbers masked. */
+  add(failure: SourceError): void {
+    const error = { ...failure, message: maskIdentityNumbersIn(failure.message) };
     if (this.entries.length < this.capacity) this.entries.push(error);
     else this.entries[this.next] = error;
     this.next = (this.next + 1) % this.capacity;

@@ -40,7 +40,7 @@ for (const { engine, skip } of await engines()) {
       const perSize: Record<number, Record<string, number>> = {};
       for (const n of [1, 10, 1000]) {
         perSize[n] = await countStatements(dbs, async () => {
-          const r = await stack.query(BATCH, { ids: ids(n) });
+          const r = await stack.query(BATCH, { ids: ids(n) }, 'demo-platform-key');
           assert.equal(r.errors, undefined, JSON.stringify(r.errors?.slice(0, 2)));
           assert.equal(r.data!.subjects.length, n);
         });

@@ -16,7 +16,7 @@ import { until } from './kit/wait.js';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config.js';
 
-const CHECK = `query Check($id: ID!, $caseRef: String!) {
+const CHECK = `query CreditCheck($id: ID!, $caseRef: String!) {
   subject(id: $id) { creditCheck(matter: GOVERNMENT_PROCUREMENT, caseRef: $caseRef) { verdict } }
 }`;
 
@@ -142,8 +142,8 @@ describe('metrics: Prometheus text at /metrics', () => {
     assert.equal(r.data!.subject.creditCheck.verdict, 'MANDATORY_RESTRICTION');
     const after = await metricsOf(stack);
     assert.equal((sample(after, 'credit_gateway_credit_checks_total', labels) ?? 0) - (sample(before, 'credit_gateway_credit_checks_total', labels) ?? 0), 1);
-    assert.equal(sample(after, 'credit_gateway_graphql_requests_total', { operation: 'Check', client: 'demo-approval', outcome: 'ok' }), 1);
-    assert.equal(sample(after, 'credit_gateway_graphql_request_duration_seconds_count', { operation: 'Check', client: 'demo-approval' }), 1);
+    assert.equal(sample(after, 'credit_gateway_graphql_requests_total', { operation: 'CreditCheck', client: 'demo-approval', outcome: 'ok' }), 1);
+    assert.equal(sample(after, 'credit_gateway_graphql_request_duration_seconds_count', { operation: 'CreditCheck', client: 'demo-approval' }), 1);
     assert.ok((sample(after, 'credit_gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'platform' }) ?? 0) >= 1, 'platform fetches are timed');
     assert.ok((sample(after, 'credit_gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'tax' }) ?? 0) >= 1, 'tax fetches are timed');
     assert.ok((sample(after, 'credit_gateway_http_responses_total', { route: '/graphql', status: '200' }) ?? 0) >= 1);
@@ -266,7 +266,7 @@ describe('logs: JSON lines with the request id through gateway and subgraphs', (
     const res = await fetch(stack.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer demo-approval-key' },
-      body: JSON.stringify({ query: CHECK, variables: { id: IDS.redEnterprise, caseRef }, operationName: 'Check' }),
+      body: JSON.stringify({ query: CHECK, variables: { id: IDS.redEnterprise, caseRef }, operationName: 'CreditCheck' }),
     });
     const requestId = res.headers.get('x-request-id')!;
     assert.equal(res.status, 200, await res.text());
@@ -278,7 +278,7 @@ describe('logs: JSON lines with the request id through gateway and subgraphs', (
     assert.ok(gateway, JSON.stringify(mine));
     assert.equal(gateway.level, 20, 'a request answered fully is logged at debug');
     assert.equal(gateway.client, 'demo-approval');
-    assert.equal(gateway.operation, 'Check');
+    assert.equal(gateway.operation, 'CreditCheck');
     assert.equal(gateway.status, 200);
     assert.equal(typeof gateway.time, 'number');
     const services = new Set(mine.map((e) => e.service));

@@ -19,21 +19,24 @@ const SIGNING_SECRET = 'a-signing-secret-for-these-tests-only-0123456789';
 describe('production start-up: every missing setting is named, no demo value is used', () => {
   let dir = '';
   let secretFile = '';
+  let recordIdSecretFile = '';
   /** A production environment with nothing inherited from the test's. */
   const production = (extra: NodeJS.ProcessEnv) => ({ PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: dir, LOG_FORMAT: 'json', PORT: '0', ...extra });
-  const complete = () => ({ GATEWAY_SIGNING_SECRET_FILE: secretFile, CLIENTS_SOURCE: 'database' });
+  const complete = () => ({ GATEWAY_SIGNING_SECRET_FILE: secretFile, RECORD_ID_SECRET_FILE: recordIdSecretFile, CLIENTS_SOURCE: 'database' });
   const start = (file: string, env: NodeJS.ProcessEnv) => runTs(file, [], production(env), { inherit: false, timeoutMs: 120_000 });
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'production-'));
     secretFile = path.join(dir, 'signing-secret');
     writeFileSync(secretFile, `${SIGNING_SECRET}\n`);
+    recordIdSecretFile = path.join(dir, 'record-id-secret');
+    writeFileSync(recordIdSecretFile, 'a-record-id-secret-for-these-tests-only-0123456789\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('the gateway refuses to start without each setting, listing all that are missing', async () => {
     const cases: [string, NodeJS.ProcessEnv, RegExp[]][] = [
-      ['nothing set', {}, [/GATEWAY_SIGNING_SECRET \(or GATEWAY_SIGNING_SECRET_FILE\) is not set/, /no client source is set: the demo keys are never accepted in production/]],
+      ['nothing set', {}, [/GATEWAY_SIGNING_SECRET \(or GATEWAY_SIGNING_SECRET_FILE\) is not set/, /RECORD_ID_SECRET \(or RECORD_ID_SECRET_FILE\) is not set/, /no client source is set: the demo keys are never accepted in production/]],
       ['no signing secret', { CLIENTS_SOURCE: 'database' }, [/GATEWAY_SIGNING_SECRET \(or GATEWAY_SIGNING_SECRET_FILE\) is not set/]],
       ['no client source', { GATEWAY_SIGNING_SECRET_FILE: secretFile }, [/no client source is set/]],
       ['the demo keys asked for', { ...complete(), CLIENTS_SOURCE: 'demo' }, [/CLIENTS_SOURCE=demo: the demo keys are never accepted in production/]],
@@ -60,6 +63,7 @@ describe('production start-up: every missing setting is named, no demo value is 
     assert.match(tax.stderr, /subgraph tax cannot start in production/);
     assert.match(tax.stderr, /GATEWAY_SIGNING_SECRET \(or GATEWAY_SIGNING_SECRET_FILE\) is not set/);
     assert.match(tax.stderr, /REPORT_ENCRYPTION_KEY \(or REPORT_ENCRYPTION_KEY_FILE\) is not set/);
+    assert.match(tax.stderr, /RECORD_ID_SECRET \(or RECORD_ID_SECRET_FILE\) is not set/);
     assert.notEqual(relay.code, 0);
     assert.match(relay.stderr, /RELAY_KEY is not set \(nor RELAY_KEY_FILE\): it is required in production/);
   });

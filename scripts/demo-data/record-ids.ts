@@ -1,9 +1,12 @@
 /**
- * Record ids: `<department>-` + 12 hex characters. A Feistel network (keyed by the run's seed)
- * permutes 48-bit counters, so the ids look random yet never repeat; the counter is derived from
- * the subject and the record's number within it, so an id does not depend on chunking.
+ * Record ids: `<department>-` + 12 hex characters. A Feistel network permutes 48-bit counters, so
+ * the ids look random yet never repeat; the counter is derived from the subject and the record's
+ * number within it, so an id does not depend on chunking. The counter names the subject (and so
+ * its identity number), so the network is keyed with the run's seed *and* RECORD_ID_SECRET: with
+ * the seed alone, which is public, nobody can run it backwards from an id to the person.
  */
-import { mix32, streamSeed, Stream } from './random.js';
+import { demoRecordIdKey } from '../../subgraphs/kit/record-ids.js';
+import { mix32 } from './random.js';
 
 const HALF = 2 ** 24;
 const ROUNDS = 4;
@@ -16,7 +19,7 @@ export class RecordIds {
   private readonly keys: number[];
 
   constructor(seed: number, private readonly reserved: ReadonlySet<string> = new Set()) {
-    this.keys = Array.from({ length: ROUNDS }, (_, r) => streamSeed(seed, Stream.recordIds, r));
+    this.keys = Array.from({ length: ROUNDS }, (_, r) => demoRecordIdKey(seed, r));
   }
 
   /** A bijection on [0, 2^48). */

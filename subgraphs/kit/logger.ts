@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { ConfigError, envOptional, secretValues } from './env.js';
+import { hideIdentityNumbersIn } from './identity-masking.js';
 
 /**
  * Structured logs for every process of the stack: one JSON object a line (pino) naming the
@@ -11,7 +12,8 @@ import { ConfigError, envOptional, secretValues } from './env.js';
  * Never log request bodies, GraphQL variables, keys or secrets: as a safety net, not as
  * permission, fields with such names are replaced by `[redacted]` (up to two levels down, so
  * `req.headers.authorization` too), and every line is cleared of the secrets read through
- * `envSecret` and of passwords in URLs (`mysql://user:***@host`).
+ * `envSecret`, of passwords in URLs (`mysql://user:***@host`) and of resident identity numbers,
+ * which are masked as analysts see them (operators are not among the roles that see them whole).
  */
 export interface Logger {
   debug(message: string, fields?: LogFields): void;
@@ -40,9 +42,9 @@ const REDACTED_PATHS = REDACTED.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
 
 const URL_PASSWORD = /\/\/([^\s:@/"]+):[^\s@/"]+@/g;
 
-/** A log line without the secrets read through envSecret nor passwords in URLs. */
+/** A log line without the secrets read through envSecret, passwords in URLs nor resident identity numbers. */
 function scrubSecrets(line: string): string {
-  let out = line.includes('@') ? line.replace(URL_PASSWORD, '//$1:***@') : line;
+  let out = hideIdentityNumbersIn(line.includes('@') ? line.replace(URL_PASSWORD, '//$1:***@') : line);
   for (const secret of secretValues()) {
     for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) if (out.includes(form)) out = out.split(form).join('[redacted]');
   }

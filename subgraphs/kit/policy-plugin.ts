@@ -29,7 +29,11 @@ export function accessPolicyPlugin<C extends { caller: Caller | null }>(options:
           const result = response.body.singleResult;
           if (result.data) maskIdentityNumbers(result.data, options.keepWhole);
           if (result.errors) {
-            result.errors = result.errors.map((e) => ({ ...e, message: maskIdentityNumbersIn(e.message) }));
+            result.errors = result.errors.map((e) => ({
+              ...e,
+              message: maskIdentityNumbersIn(e.message),
+              ...(e.extensions ? { extensions: maskIdentityNumbers(JSON.parse(JSON.stringify(e.extensions))) as Record<string, unknown> } : {}),
+            }));
           }
         },
       };

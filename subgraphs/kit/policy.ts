@@ -30,6 +30,7 @@ import {
 } from 'graphql';
 import type { Caller, Role } from './caller.js';
 import { ErrorCode } from './errors.js';
+import { checkSubjectId } from './identifiers.js';
 
 /** What a rule can see of a call. */
 export interface RuleScope {
@@ -72,6 +73,39 @@ const ownNamespace = ({ caller, department }: RuleScope): string | null =>
     ? `department ${caller.department ?? '(none)'} may act only in its own namespace, not in ${department}`
     : null;
 
+/** A caller that may see resident identity numbers whole may also look persons up by them. */
+const FULL_IDENTITY: readonly Role[] = ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'];
+
+/**
+ * Whether an id given to look a subject up names (or tries to name) a natural person: any string
+ * of the shape of a resident identity number (15 or 18 digits, half- or full-width, a final X),
+ * valid or not, unless it is a valid unified social credit code. Invalid numbers are refused with
+ * the valid ones, so a refusal tells nothing about the number tried.
+ */
+function namesAPerson(id: unknown): boolean {
+  if (typeof id !== 'string') return false;
+  const compact = id.replace(/[\s\-]/g, '');
+  if (!/^[0-9\uff10-\uff19]{15}(?:[0-9\uff10-\uff19]{2}[0-9Xx\uff10-\uff19\uff38\uff58])?$/.test(compact)) return false;
+  const check = checkSubjectId(compact);
+  return !(check.valid && check.kind === 'LEGAL_PERSON');
+}
+
+/**
+ * Subjects are looked up by identifier; a natural person only by a role that sees identity numbers
+ * whole. An analyst (or anyone else) who could ask for any identity number would learn, from which
+ * ones answer with records, a person's number behind a masked one: they look up enterprises, and
+ * see persons only masked, in the records and stored checks they can read.
+ */
+const personLookup = ({ caller, args }: RuleScope) => {
+  if (FULL_IDENTITY.includes(caller.role)) return null;
+  const ids = Array.isArray(args.ids) ? args.ids : [args.id];
+  if (!ids.some(namesAPerson)) return null;
+  return {
+    rule: 'subject-view.natural-persons',
+    reason: `${caller.role} ${caller.clientId} may look up enterprises and organisations by unified social credit code, not natural persons by identity number (persons appear masked in the records and checks it can read)`,
+  };
+};
+
 const checkRules = {
   approval: {
     name: 'check.approval-systems-only',
@@ -96,14 +130,15 @@ export const POLICY: Readonly<Record<string, Rule>> = {
   'Query.__schema': { name: 'introspection', roles: ANALYSTS, summary: 'Introspection (and so GraphiQL\'s docs): analysts and the credit office.' },
   'Query.__type': { name: 'introspection', roles: ANALYSTS, summary: 'Introspection: analysts and the credit office.' },
   'Query.viewer': { name: 'viewer', roles: EVERYONE, summary: 'Who am I: everyone.' },
-  'Query.subject': { name: 'subject-view', roles: ALL, summary: 'The subject credit view: every authenticated role (identity numbers masked for analysts).' },
-  'Query.subjects': { name: 'subject-view', roles: ALL, summary: 'The batch view: every authenticated role.' },
+  'Query.subject': { name: 'subject-view', roles: ALL, refuse: personLookup, summary: 'The subject credit view: every authenticated role; a natural person only by approval systems, departments and the credit office, each such lookup recorded (analysts: enterprises only).' },
+  'Query.subjects': { name: 'subject-view', roles: ALL, refuse: personLookup, summary: 'The batch view: every authenticated role; natural persons as for one subject.' },
   'Subject.creditCheck': checkRules.approval,
   'Subject.creditPreview': { name: 'check.preview', roles: ANALYSTS, summary: 'A check\'s answer without recording it: analysts and the credit office.' },
   'SubjectAsOf.reevaluation': { name: 'check.read', roles: ALL, summary: 'Reading and replaying a check: the client that made it, analysts and the credit office.' },
   'PlatformQuery.check': { name: 'check.read', roles: ALL, summary: 'Reading a stored check: the client that made it, analysts and the credit office.' },
   'CreditCheck.verificationCode': { name: 'check.certificate', roles: ['APPROVAL_SYSTEM', 'CREDIT_OFFICE'], summary: 'A check certificate\'s verification code: the approval system that made the check and the credit office.' },
   'PlatformQuery.verifyCheck': { name: 'check.verify', roles: EVERYONE, summary: 'Verifying a check certificate by its code: everyone, the public included (subject identity numbers masked as the role requires).' },
+  'PlatformQuery.personLookups': { name: 'person-lookups', roles: OFFICE, summary: 'The record of lookups of natural persons by identity number (who, when, why): the credit office.' },
   'PlatformQuery.replayCheck': { name: 'check.read', roles: ALL, summary: 'Replaying a stored check: the client that made it, analysts and the credit office.' },
   'PlatformQuery.measures': { name: 'measures.read', roles: ALL, summary: 'The measures catalogue: every authenticated role.' },
   'PlatformQuery.measureHistory': { name: 'measures.read', roles: ALL, summary: 'A measure\'s versions: every authenticated role.' },
@@ -158,7 +193,7 @@ const FEDERATION_ROOTS = new Set(['Query._entities', 'Query._service']);
 const PLATFORM_NAMESPACES = new Set(['platform', 'registry']);
 
 /** Roles that see full resident identity numbers; everyone else sees them masked. */
-const FULL_IDENTITY_ROLES: readonly Role[] = ['APPROVAL_SYSTEM', 'DEPARTMENT', 'CREDIT_OFFICE'];
+const FULL_IDENTITY_ROLES = FULL_IDENTITY;
 
 export interface PolicyRefusal {
   rule: string;

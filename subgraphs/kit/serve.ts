@@ -3,6 +3,7 @@ import { envInt, envString, requireProductionSettings } from './env.js';
 import { startExpirySweeper } from './lifecycle/expiry.js';
 import { stopOnSignals } from './listen.js';
 import { createLogger } from './logger.js';
+import { RECORD_ID_SECRET } from './record-ids.js';
 import { createSubgraph, type SubgraphDefinition } from './subgraph-server.js';
 
 /**
@@ -18,6 +19,7 @@ export async function serveSubgraph<L>(definition: SubgraphDefinition<L>, defaul
   const isDepartment = 'categories' in definition;
   requireProductionSettings(`subgraph ${definition.name}`, [
     { name: 'GATEWAY_SIGNING_SECRET', purpose: 'the secret the gateway signs requests with (at least 32 characters, the same as the gateway)' },
+    { name: RECORD_ID_SECRET, purpose: 'the key record ids are made with and aliased by (at least 32 characters, the same in the gateway and every subgraph)' },
     ...(isDepartment ? [{ name: 'REPORT_ENCRYPTION_KEY', purpose: "the key sealing reporters' identities (64 hex characters)" }] : []),
     ...(definition.productionSecrets ?? []),
   ]);

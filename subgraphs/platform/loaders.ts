@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { findChecks, storeChecks, type AuditedCheck, type StoredCheck } from './check/repository.js';
 import { feedbackOf } from './feedback/repository.js';
+import { insertPersonLookups, type PersonLookupRow } from './lookups/repository.js';
 import { groupLoader } from '../kit/loaders.js';
 import { currentMeasures, measuresAsOf } from './measures/repository.js';
 import type { MeasureVersion } from './measures/types.js';
@@ -24,6 +25,14 @@ export function createPlatformLoaders(db: Knex) {
       async (checks) => {
         await storeChecks(db, checks);
         return checks.map((c) => c.check);
+      },
+      { cache: false, maxBatchSize: 1000 },
+    ),
+    /** Records the persons a request looks up: the lookups of a batch with one insert per 200; each answered once stored. */
+    personLookups: new DataLoader<PersonLookupRow, true>(
+      async (rows) => {
+        await insertPersonLookups(db, rows);
+        return rows.map(() => true as const);
       },
       { cache: false, maxBatchSize: 1000 },
     ),

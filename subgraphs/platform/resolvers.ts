@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { requireRule } from '../kit/policy.js';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { actorOf } from '../kit/audit.js';
 import { badInput, ErrorCode, forbidden, notFound } from '../kit/errors.js';
 import type { SubgraphContext } from '../kit/subgraph-server.js';
@@ -12,6 +12,9 @@ import { addMeasure, measureHistory, MeasureConflict, newMeasureVersion } from '
 import type { Matter, MeasureKind } from './measures/types.js';
 import { checkMeasureCode, checkMeasureInput, checkNote, type MeasureInput } from './measures/validate.js';
 import { resolveSubjectIds, type SubjectRef } from './subjects.js';
+import { checkSubjectId } from '../kit/identifiers.js';
+import { lookupPurpose } from './lookups/purpose.js';
+import { lookupRows, type PersonLookupRow } from './lookups/repository.js';
 
 type Ctx = SubgraphContext<PlatformLoaders>;
 type Entity = Record<string, unknown> & { id: string };
@@ -29,6 +32,32 @@ async function readableCheck(ctx: Ctx, checkId: string): Promise<StoredCheck> {
   return check;
 }
 
+/**
+ * Subjects looked up by id, for a caller the access policy lets look them up (natural persons: only
+ * roles that see identity numbers whole). Every natural person among them is recorded with who,
+ * when and why before anything is answered; a lookup that cannot be recorded is not answered.
+ */
+async function lookedUp(ctx: Ctx, info: GraphQLResolveInfo, ids: readonly string[], coordinate: string, args: Record<string, unknown>): Promise<SubjectRef[]> {
+  const caller = requireRule(ctx.caller, coordinate, args);
+  const refs = resolveSubjectIds(ids);
+  const persons = refs.filter((r) => r.kind === 'NATURAL_PERSON').map((r) => r.id);
+  await recordLookups(ctx, lookupRows(caller, ctx.requestId, persons, lookupPurpose(info)));
+  return refs;
+}
+
+/** Records lookups through the request's loader, so a batch's are written together. */
+async function recordLookups(ctx: Ctx, rows: readonly PersonLookupRow[]): Promise<void> {
+  await Promise.all(rows.map((row) => ctx.loaders.personLookups.load(row)));
+}
+
+/** The natural persons among valid subject ids. */
+function personIds(ids: readonly string[]): string[] {
+  return ids.filter((id) => {
+    const check = checkSubjectId(id);
+    return check.valid && check.kind === 'NATURAL_PERSON';
+  });
+}
+
 function conflict(err: unknown): never {
   if (err instanceof MeasureConflict) throw new GraphQLError(err.message, { extensions: { code: ErrorCode.Conflict } });
   throw err;
@@ -36,8 +65,10 @@ function conflict(err: unknown): never {
 
 export const platformResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
-    subject: (_root: unknown, args: { id: string }): SubjectRef => resolveSubjectIds([args.id])[0]!,
-    subjects: (_root: unknown, args: { ids: string[] }): SubjectRef[] => resolveSubjectIds(args.ids),
+    subject: async (_root: unknown, args: { id: string }, ctx: Ctx, info: GraphQLResolveInfo): Promise<SubjectRef> =>
+      (await lookedUp(ctx, info, [args.id], 'Query.subject', args))[0]!,
+    subjects: (_root: unknown, args: { ids: string[] }, ctx: Ctx, info: GraphQLResolveInfo): Promise<SubjectRef[]> =>
+      lookedUp(ctx, info, args.ids, 'Query.subjects', args),
     viewer: (_root: unknown, _args: unknown, ctx: Ctx) => ctx.caller,
     platform: () => ({}),
   },
@@ -52,12 +83,16 @@ export const platformResolvers: GraphQLResolverMap<Ctx> = {
       const caseRef = checkCaseRef(args.caseRef);
       const catalogue = await ctx.loaders.currentMeasures.load('current');
       const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
-      return ctx.loaders.checkWriter.load({ check: storedCheckOf(caller, input, caseRef, evaluation), actor: actorOf(caller) });
+      const stored = await ctx.loaders.checkWriter.load({ check: storedCheckOf(caller, input, caseRef, evaluation), actor: actorOf(caller) });
+      // Recorded once the batch is stored, so every check of a batch records its lookups in one statement.
+      await recordLookups(ctx, lookupRows(caller, ctx.requestId, personIds([entity.id]), `creditCheck ${args.matter} for case ${caseRef}`));
+      return stored;
     },
     creditPreview: async (entity: Entity, args: { matter: Matter }, ctx: Ctx) => {
-      requireRule(ctx.caller, 'Subject.creditPreview');
+      const caller = requireRule(ctx.caller, 'Subject.creditPreview');
       const catalogue = await ctx.loaders.currentMeasures.load('current');
       const { input, evaluation } = evaluate(entity, args.matter, new Date().toISOString(), catalogue, 'enterprise');
+      await recordLookups(ctx, lookupRows(caller, ctx.requestId, personIds([entity.id]), `creditPreview ${args.matter}`));
       return { evaluatedAt: input.asOf, matter: input.matter, subjectId: input.subjectId, ...evaluation };
     },
   },

@@ -14,6 +14,7 @@ import { statsModule } from './stats/module.js';
 import { certificateModule } from './certificate/module.js';
 import { CERTIFICATE_SECRET } from './certificate/verification-code.js';
 import { pushModule } from './push/module.js';
+import { lookupsModule } from './lookups/module.js';
 import type { PlatformModule } from './module.js';
 import { mergeResolvers } from '../kit/resolver-maps.js';
 
@@ -21,7 +22,7 @@ const OWN_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8
 const CREDIT_RECORD_SDL = readFileSync(new URL('../kit/credit-record.graphql', import.meta.url), 'utf8');
 
 /** The platform's concerns beyond subjects, measures and the check: an explicit list. */
-const MODULES: readonly PlatformModule[] = [feedbackModule, statsModule, certificateModule, pushModule];
+const MODULES: readonly PlatformModule[] = [feedbackModule, statsModule, certificateModule, pushModule, lookupsModule];
 
 /** The platform's full SDL for a set of credit sources. */
 export function platformSdl(sources: readonly CreditSource[] = DEFAULT_CREDIT_SOURCES): string {

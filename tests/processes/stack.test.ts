@@ -89,7 +89,7 @@ describe('the stack as separate processes', () => {
     const check = await ask(stack.gatewayUrl, `{ subject(id: "${BLACK}") { creditCheck(matter: HONORS, caseRef: "P-1") { verdict missingSources } } }`, 'demo-approval-key');
     assert.equal(check.data!.subject.creditCheck.verdict, 'MANDATORY_RESTRICTION');
     assert.ok(check.data!.subject.creditCheck.missingSources.includes('courts'));
-    const batch = await ask(stack.gatewayUrl, `{ subjects(ids: ["${BLACK}", "91430100MA4L0600XL", "11010519491231002X"]) { id courts { known } tax { known } } }`);
+    const batch = await ask(stack.gatewayUrl, `{ subjects(ids: ["${BLACK}", "91430100MA4L0600XL", "11010519491231002X"]) { id courts { known } tax { known } } }`, 'demo-platform-key');
     assert.deepEqual(batch.data!.subjects.map((s: any) => [s.courts, s.tax.known]), [[null, true], [null, true], [null, false]]);
   });
 

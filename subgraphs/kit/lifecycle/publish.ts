@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Knex } from 'knex';
 import { defaultValidUntil, type CategoryDefinition } from '../categories.js';
@@ -8,6 +7,9 @@ import { badInput, ErrorCode, notFound } from '../errors.js';
 import { checkDecisionDate, normaliseDecisionNo, requireText } from '../input-checks.js';
 import { checkSubjectId } from '../identifiers.js';
 import { appendAudit, type AuditActor } from '../audit.js';
+import { legacyRecordIdFor, recordIdFor } from '../record-ids.js';
+
+export { recordIdFor } from '../record-ids.js';
 import { directActor, recordEntry } from './audit-entries.js';
 import { contentOf, currentVersion, writeVersion } from './versions.js';
 
@@ -40,11 +42,6 @@ function date(field: string, value: string): string {
 function checkPeriod(decidedOn: string, validUntil: string | null): void {
   checkDecisionDate('decidedOn', decidedOn, today());
   if (validUntil !== null && validUntil < decidedOn) throw badInput(`validUntil ${validUntil} is before decidedOn ${decidedOn}: expected the period to end on or after the decision`);
-}
-
-/** A record id derived from what identifies a publication, so a retried publish finds its record. */
-export function recordIdFor(department: string, decisionNo: string, subjectId: string): string {
-  return `${department}-${createHash('sha256').update(`${decisionNo}\u0000${subjectId}`).digest('hex').slice(0, 20)}`;
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -83,9 +80,12 @@ export async function publishRecord(
     status: 'ACTIVE' as const,
     summary: requireText('summary', input.summary, MAX_SUMMARY),
   };
+  // A publication made before record ids were keyed is stored under its first-scheme id: a retry finds it there.
+  const legacyId = legacyRecordIdFor(department, decisionNo, input.subjectId);
   const existing = async (): Promise<CreditRecordRow | null> => {
-    const first = await db<CreditRecordRow>('credit_records').where({ id: row.id, version: 1 }).first();
+    const first = await db<CreditRecordRow>('credit_records').whereIn('id', [row.id, legacyId]).andWhere({ version: 1 }).orderBy('id').first();
     if (!first) return null;
+    row.id = first.id;
     if (contentOf(first) !== contentOf(row)) {
       throw new GraphQLError(
         `decision ${decisionNo} was published already for ${input.subjectId} as record ${row.id}, with different content: use correctRecord to change it`,

@@ -4,7 +4,8 @@ import type { CategoryDefinition } from '../categories.js';
 import { toCreditRecord, type CreditRecordRow } from '../credit-records.js';
 import { checkLimit } from '../input-checks.js';
 import type { SubgraphContext } from '../subgraph-server.js';
-import { requireRule } from '../policy.js';
+import { requireRule, seesFullIdentity } from '../policy.js';
+import { recordIdFromClient } from '../record-ids.js';
 import { checkEventsArgs, eventsAfter, toRecordEvent } from './events.js';
 import { fileObjection, listObjections, resolveObjection, toObjection, type ObjectionStatus } from './objections.js';
 import { correctRecord, publishRecord, revokeRecord, type CorrectInput, type PublishInput } from './publish.js';
@@ -69,11 +70,14 @@ export function lifecycleResolvers(
     },
     [`${typePrefix}Query`]: {
       record: async (_r: unknown, args: { id: string }, ctx: Ctx) => {
-        const row = await ctx.db<CreditRecordRow>('credit_records').where({ id: args.id }).whereNull('valid_to').first();
+        const id = recordIdFromClient(args.id, seesFullIdentity(ctx.caller));
+        const row = id === null ? undefined : await ctx.db<CreditRecordRow>('credit_records').where({ id }).whereNull('valid_to').first();
         return row ? record(row) : null;
       },
-      recordHistory: async (_r: unknown, args: { id: string }, ctx: Ctx) =>
-        (await ctx.db<CreditRecordRow>('credit_records').where({ id: args.id }).orderBy('version')).map(record),
+      recordHistory: async (_r: unknown, args: { id: string }, ctx: Ctx) => {
+        const id = recordIdFromClient(args.id, seesFullIdentity(ctx.caller));
+        return id === null ? [] : (await ctx.db<CreditRecordRow>('credit_records').where({ id }).orderBy('version')).map(record);
+      },
       objections: async (_r: unknown, args: { status?: ObjectionStatus | null; overdueOnly?: boolean | null; limit?: number | null }, ctx: Ctx) => {
         requireRule(ctx.caller, 'DepartmentQuery.objections', {}, name);
         return (await listObjections(ctx.db, { ...args, limit: checkLimit(args.limit) })).map(toObjection);
