@@ -3,12 +3,16 @@
  * process over its own database, then the gateway in front of them, then the push relay
  * (subgraphs/platform/relay.ts) that reads the departments through the gateway. Used by `npm start`
  * (scripts/start.ts), `npm run bench` (scripts/bench.ts) and `npm run soak` (scripts/soak.ts, which
- * kills processes on purpose and starts them again with `restart`).
+ * kills processes on purpose and starts them again with `restart`). `npm start` also asks for the
+ * departments registered at runtime (`registered`) and for a supervisor (`supervise`) that starts
+ * again any process that exits.
  *
  * Ports: the gateway listens on `portBase` and each subgraph on `portBase + (its default port -
  * 4000)`, so the default base 4000 gives exactly the ports of subgraphs/services.ts (and of the
  * committed supergraph), and another base (a benchmark's, say) does not collide with a running
- * `npm start`. The gateway is always told where its subgraphs are through SUBGRAPH_URLS.
+ * `npm start`. The gateway is always told where its subgraphs are through SUBGRAPH_URLS. A
+ * department registered at runtime listens on the port of the URL it was registered with, which is
+ * where every gateway routes to it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

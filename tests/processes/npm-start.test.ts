@@ -110,6 +110,17 @@ describe('npm start', () => {
       return c?.verdict === 'CLEAR' ? c : undefined;
     });
     assert.deepEqual(afterTax.missingSources, []);
+    // The relay: one line when tax could no longer be read and one when it was read again, with the count.
+    const relayTax = await until('the relay reads tax again', () => {
+      const lines = second.output.slice(mark).split('\n').filter((l) => /push relay: tax /.test(l));
+      const began = lines.filter((l) => /tax cannot be read now/.test(l));
+      return began.length === 0 || lines.some((l) => /tax is read again after \d+ failed rounds? over [\d.]+ s/.test(l)) ? lines : undefined;
+    });
+    assert.ok(relayTax.length <= 2, relayTax.join('\n'));
+    // The status page names the client whose request saw tax fail, beside the relay's own failures.
+    const status = await (await fetch(`http://127.0.0.1:${BASE}/status.json`, { headers: { authorization: 'Bearer demo-analyst-key' } })).json();
+    const approval = status.errors.byClient.find((c: { clientId: string }) => c.clientId === 'demo-approval');
+    assert.ok(approval?.sources.includes('tax'), JSON.stringify(status.errors.byClient));
 
     // The gateway itself, the same way.
     const gatewayPid = Number((await second.waitFor(/✓ gateway\s+ready in [\d.]+ s \(pid (\d+)\)/, 'gateway pid'))[1]);
