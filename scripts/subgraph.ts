@@ -36,7 +36,7 @@ try {
   fail((err as Error).message);
 }
 const gateway = (values.gateway as string | undefined) ?? (process.env.GATEWAY_URL || 'http://127.0.0.1:4000/graphql');
-const key = (values.key as string | undefined) ?? process.env.CREDIT_KEY ?? 'demo-platform-key';
+const key = (values.key as string | undefined) ?? (process.env.CREDIT_KEY || 'demo-platform-key');
 const need = (name: string): string => (typeof values[name] === 'string' ? (values[name] as string) : fail(`${command} needs --${name}`));
 
 async function call(query: string, variables: Record<string, unknown>): Promise<any> {

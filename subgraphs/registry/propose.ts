@@ -4,7 +4,7 @@ import type { Caller } from '../kit/caller.js';
 import { badInput, forbidden } from '../kit/errors.js';
 import { apiSchema, breakingChanges, compose, operationProblems, parseProblem, type CheckProblem } from './checks.js';
 import { withCreditSources } from './credit-sources.js';
-import { StaleVersion, type Member, type RegistryStore, type SupergraphVersionRow } from './store.js';
+import { StaleVersion, type Member, type ObservedOperationRow, type RegistryStore, type SupergraphVersionRow } from './store.js';
 
 /** Subgraphs only the credit office may publish, and nobody may remove. */
 export const PROTECTED = ['platform', 'registry'];
@@ -94,6 +94,22 @@ function ownOperation(caller: Caller, request: ChangeRequest, op: { client_id: s
   return caller.role === 'DEPARTMENT' && caller.department === request.name && op.client_id === caller.clientId;
 }
 
+/**
+ * The operations seen since `since` that a change could break: those that still validate against
+ * the version served now. One that no longer does (it used a subgraph withdrawn since, say) is
+ * broken already, whatever the change, and must not block every later publication for days.
+ */
+async function operationsThatValidateNow(
+  store: RegistryStore,
+  since: string,
+  latest: SupergraphVersionRow,
+  keep: (op: ObservedOperationRow) => boolean,
+): Promise<ObservedOperationRow[]> {
+  const seen = (await store.operationsSince(since)).filter(keep);
+  const brokenNow = new Set(operationProblems(latest.supergraph_sdl, seen).flatMap((p) => p.operations.map((o) => o.signature)));
+  return seen.filter((op) => !brokenNow.has(op.signature));
+}
+
 /** The operation name the push relay reads outboxes with (subgraphs/platform/push/relay.ts). */
 const RELAY_OPERATION = 'RelayEvents';
 
@@ -120,7 +136,7 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
     const since = new Date(Date.now() - options.operationWindowDays * 86_400_000).toISOString();
     const found = [
       ...changeProblems(request, current, members, latest, composed.supergraphSdl),
-      ...operationProblems(composed.supergraphSdl, (await store.operationsSince(since)).filter((op) => !ownOperation(caller, request, op))),
+      ...operationProblems(composed.supergraphSdl, await operationsThatValidateNow(store, since, latest, (op) => !ownOperation(caller, request, op))),
     ];
     const forced = found.length > 0 && options.force;
     if (found.length > 0 && !forced) return { accepted: false, dryRun: options.dryRun, forced: false, version: null, problems: found };

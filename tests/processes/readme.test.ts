@@ -146,6 +146,21 @@ describe('the README, run as written against a fresh stack', () => {
     assert.equal(r.data!.subject.creditCheck.verdict, 'MANDATORY_RESTRICTION');
   });
 
+  it('the demo-subjects table is true of the demo data (before any example changes it)', async () => {
+    const table = README.slice(README.indexOf('Demo subjects worth trying'), README.indexOf('### Demo keys'));
+    const rows = [...table.matchAll(/^\| `([0-9A-Z]{18})` \| [^|]+ \| ([^|]+) \|$/gm)].map((m) => ({ id: m[1]!, shows: m[2]!.trim() }));
+    assert.equal(rows.length, 5, table);
+    for (const { id, shows } of rows) {
+      const r = await gql(`{ subject(id: "${id}") { tax { records { listType } } market { records { listType } } courts { records { listType } } finance { records { listType } } } }`, 'demo-approval-key');
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      const lists = new Set(['tax', 'market', 'courts', 'finance'].flatMap((d) => r.data!.subject[d].records.map((x: { listType: string }) => x.listType)));
+      if (/black list|dishonest judgment debtor/.test(shows)) assert.ok(lists.has('BLACK'), `${id} (${shows}): ${[...lists]}`);
+      if (/red list/.test(shows)) assert.ok(lists.has('RED') && !lists.has('BLACK'), `${id} (${shows}): ${[...lists]}`);
+      if (/watch list/.test(shows)) assert.ok(lists.has('WATCH'), `${id} (${shows}): ${[...lists]}`);
+      if (/^clean/.test(shows)) assert.equal(lists.size, 0, `${id} (${shows}): ${[...lists]}`);
+    }
+  });
+
   it('public lists: the curl answers a list', async () => {
     const [curl] = inSection('Public lists and reports', 'sh');
     const run = await bash(moved(curl!.text), env());
@@ -257,5 +272,13 @@ describe('the README, run as written against a fresh stack', () => {
     const acked = await gql(ackMutation!.replace('psub-…', id).replace('1234', String(page.cursor)), 'demo-approval-key');
     assert.equal(acked.errors, undefined, JSON.stringify(acked.errors));
     assert.equal(acked.data!.platform.acknowledge.ackedSeq, page.cursor);
+  });
+
+  it('after every README operation, every department re-publishes its subgraph unchanged: accepted', async () => {
+    const offsets = { tax: 1, market: 2, courts: 3, finance: 4 };
+    const script = Object.entries(offsets).map(([name, offset]) => `npm run -s subgraph -- publish --name ${name} --url http://127.0.0.1:${BASE + offset}/graphql`);
+    const run = await bash(joined(script), env());
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    for (const out of parts(run.stdout).slice(0, script.length)) assert.match(out, /change accepted/);
   });
 });
