@@ -39,7 +39,10 @@ export const ALL_MATTERS: readonly string[] = [
   'FINANCIAL_SERVICES', 'MARKET_ENTRY', 'HIGH_CONSUMPTION', 'PUBLIC_SERVICES',
 ];
 
-/** Demo clients of the embedded default configuration: never with CLIENTS_FILE or CLIENTS_SOURCE=database, never in production. */
+/**
+ * Demo clients of the embedded default configuration (CLIENTS_SOURCE=demo, beside the clients of the
+ * registry database): never with CLIENTS_FILE or CLIENTS_SOURCE=database, never in production.
+ */
 export const DEMO_CLIENTS: readonly ClientDefinition[] = [
   { key: 'demo-approval-key', clientId: 'demo-approval', role: 'APPROVAL_SYSTEM', matters: ALL_MATTERS, label: 'Demo approval system for every matter (审批系统)' },
   {
@@ -144,7 +147,7 @@ export type AuthResult = { caller: Caller } | { reason: string };
 /** What the registry needs of the gateway's configuration (see GatewayConfig). */
 export interface ClientsConfig {
   clients: readonly ClientDefinition[];
-  /** Clients from the registry database instead of `clients`, read again every `refreshMs`. */
+  /** Clients from the registry database besides `clients`, read again every `refreshMs`. */
   clientsDatabase?: { database: DatabaseConfig; refreshMs: number } | null;
   jwt?: JwtConfig | null;
 }
@@ -187,12 +190,14 @@ export class ClientRegistry {
   }
 
   /**
-   * The registry a gateway's configuration asks for: its `clients`, or, with `clientsDatabase`,
-   * those of the database (read once before this resolves, then refreshed). Call `close()` when done.
+   * The registry a gateway's configuration asks for: its `clients`, and with `clientsDatabase`
+   * those of the database besides (read once before this resolves, then refreshed; the demo source
+   * has both: the demo keys and the clients the credit office adds with `npm run clients`). Call
+   * `close()` when done.
    */
   static async fromConfig(config: ClientsConfig): Promise<ClientRegistry> {
     const registry = new ClientRegistry(config.clients, config.jwt ?? null);
-    if (config.clientsDatabase) await registry.follow(config.clientsDatabase.database, config.clientsDatabase.refreshMs);
+    if (config.clientsDatabase) await registry.follow(config.clientsDatabase.database, config.clientsDatabase.refreshMs, config.clients);
     return registry;
   }
 
@@ -235,7 +240,7 @@ export class ClientRegistry {
     return this.stopRefreshing();
   }
 
-  private async follow(database: DatabaseConfig, refreshMs: number): Promise<void> {
+  private async follow(database: DatabaseConfig, refreshMs: number, fixed: readonly ClientDefinition[]): Promise<void> {
     const store = await ClientStore.open(database);
     // A stored client that fails the checks is reported once, not at every refresh.
     const reported = new Set<string>();
@@ -247,7 +252,7 @@ export class ClientRegistry {
     const read = async () => {
       const started = Date.now();
       const clients = checkedClients(await store.load(), report);
-      this.replace(clients);
+      this.replace([...fixed, ...clients]);
       this.lastRead = started;
       return { at: new Date().toISOString(), count: clients.length };
     };

@@ -32,11 +32,12 @@ export interface GatewayConfig {
   publicRatePerMinute: number;
   /** Requests a minute each client may send to /graphql (CLIENT_RATE_LIMIT_PER_MINUTE, 60000). */
   clientRatePerMinute?: number;
-  /** API clients: the demo clients or those of CLIENTS_FILE; empty with `clientsDatabase`. */
+  /** API clients: the demo clients or those of CLIENTS_FILE; empty with CLIENTS_SOURCE=database. */
   clients: readonly ClientDefinition[];
   /**
-   * CLIENTS_SOURCE=database: clients and keys come from the registry database, read again every
-   * refreshMs (CLIENTS_REFRESH_MS) — used through `ClientRegistry.fromConfig`.
+   * Clients and keys from the registry database, read again every refreshMs (CLIENTS_REFRESH_MS) —
+   * used through `ClientRegistry.fromConfig`: with CLIENTS_SOURCE=database the only ones, with the
+   * demo source beside the demo clients.
    */
   clientsDatabase?: { database: DatabaseConfig; refreshMs: number } | null;
   /** How bearer JWTs are verified; absent or null: API keys only. */
@@ -171,7 +172,12 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),
     clientRatePerMinute: envInt('CLIENT_RATE_LIMIT_PER_MINUTE', 60_000, { min: 1, max: 100_000_000 }, env),
     clients: clients.kind === 'file' ? loadClientsFile(clients.file) : clients.kind === 'demo' ? DEMO_CLIENTS : [],
-    clientsDatabase: clients.kind === 'database' ? { database: databaseConfigFromEnv('registry', env), refreshMs: envInt('CLIENTS_REFRESH_MS', 2000, { min: 50, max: 600_000 }, env) } : null,
+    // The demo source reads the registry database's clients too, so that a department's own key
+    // issued with `npm run clients` works on the demo stack (not with --supergraph FILE: no registry).
+    clientsDatabase:
+      clients.kind === 'database' || (clients.kind === 'demo' && !staticFile)
+        ? { database: databaseConfigFromEnv('registry', env), refreshMs: envInt('CLIENTS_REFRESH_MS', 2000, { min: 50, max: 600_000 }, env) }
+        : null,
     markedDown: parseNames(envOptional('SUBGRAPHS_MARKED_DOWN', env), 'SUBGRAPHS_MARKED_DOWN'),
     safelistFile: envOptional('SAFELIST_FILE', env) ?? null,
     availabilityProbeMs: envInt('AVAILABILITY_PROBE_MS', 60_000, { min: 0, max: 3_600_000 }, env),
@@ -200,7 +206,8 @@ function clientsSourceProblems(env: NodeJS.ProcessEnv): string[] {
 
 /**
  * CLIENTS_SOURCE: `database` (the registry database's clients, managed with `npm run clients`),
- * `file` (CLIENTS_FILE) or `demo` (the demo keys, refused in production). Unset: `file` when
+ * `file` (CLIENTS_FILE) or `demo` (the demo keys and the registry database's clients, refused in
+ * production). Unset: `file` when
  * CLIENTS_FILE is set, else `demo`.
  */
 export function clientsSourceFromEnv(env: NodeJS.ProcessEnv = process.env): ClientsSource {

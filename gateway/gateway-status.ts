@@ -1,5 +1,5 @@
 import type { ServedVersion } from './registry-source.js';
-import type { SourceError, SourceErrorSummary } from './source-errors.js';
+import type { ClientErrorSummary, SourceError, SourceErrorSummary } from './source-errors.js';
 import type { SubgraphHealth } from './subgraph-probe.js';
 
 /** A registered subgraph as the status page shows it: its health, and its version when the registry has one. */
@@ -26,7 +26,11 @@ export interface GatewayStatus {
   /** null when the gateway serves a file and has no registry. */
   registry: { loaded: boolean; databaseReachable: boolean } | null;
   subgraphs: SubgraphStatus[];
-  errors: { bySource: SourceErrorSummary[]; recent: SourceError[] };
+  /**
+   * Recent subgraph failures: counted by source, by the client that saw them (each client's kept
+   * apart, so a busy client cannot hide another's), and the newest, each with its client.
+   */
+  errors: { bySource: SourceErrorSummary[]; byClient: ClientErrorSummary[]; recent: SourceError[] };
 }
 
 /** Joins probe results with the registry's record of the version served. */

@@ -27,6 +27,9 @@ export interface OperatorRoutesOptions {
   authorize?(authorization: string | undefined): Promise<{ status: 401 | 403; message: string } | null>;
 }
 
+/** Failures listed in /status.json (each client's failures are also summed up in `byClient`). */
+const RECENT_ERRORS = 200;
+
 /** Routes that show the platform's inside (sources, errors, traffic): analysts and the credit office. */
 const OPERATOR_ONLY = new Set(['/metrics', '/status', '/status.json']);
 
@@ -162,7 +165,7 @@ export class OperatorRoutes {
       },
       registry: registryState,
       subgraphs: subgraphStatuses(health, fromRegistry ? served : null),
-      errors: { bySource: errors.bySource(), recent: errors.recent() },
+      errors: { bySource: errors.bySource(), byClient: errors.byClient(), recent: errors.recent(RECENT_ERRORS) },
     };
   }
 }

@@ -13,17 +13,17 @@ export interface FetchFailure {
 
 /** Told about every subgraph fetch once it has finished. */
 export interface FetchObserver {
-  fetched(source: string, seconds: number, failures: readonly FetchFailure[], requestId: string | null): void;
+  fetched(source: string, seconds: number, failures: readonly FetchFailure[], requestId: string | null, clientId?: string | null): void;
 }
 
 /** Times every fetch in `metrics`, and keeps and logs each failure with its request id. */
 export function reportFetches(metrics: FetchObserver, errors: RecentSourceErrors, log: Logger): FetchObserver {
   return {
-    fetched(source, seconds, failures, requestId) {
-      metrics.fetched(source, seconds, failures, requestId);
+    fetched(source, seconds, failures, requestId, clientId = null) {
+      metrics.fetched(source, seconds, failures, requestId, clientId);
       for (const f of failures) {
-        errors.add({ at: new Date().toISOString(), source, code: f.code, message: f.message, requestId });
-        log.warn(`source ${source} failed: ${f.message}`, { requestId, source, code: f.code });
+        errors.add({ at: new Date().toISOString(), source, code: f.code, message: f.message, requestId, clientId });
+        log.warn(`source ${source} failed: ${f.message}`, { requestId, clientId, source, code: f.code });
       }
     },
   };
@@ -51,18 +51,20 @@ export class ObservedDataSource implements GraphQLDataSource<GatewayContext> {
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
-    const requestId = (options.context as Partial<GatewayContext> | undefined)?.requestId ?? null;
+    const context = options.context as Partial<GatewayContext> | undefined;
+    const requestId = context?.requestId ?? null;
+    const clientId = context?.caller?.clientId ?? null;
     let response: GatewayGraphQLResponse;
     try {
       response = await this.inner.process(options);
     } catch (err) {
-      this.observer.fetched(this.name, (performance.now() - started) / 1000, [{ code: ErrorCode.Internal, message: (err as Error).message }], requestId);
+      this.observer.fetched(this.name, (performance.now() - started) / 1000, [{ code: ErrorCode.Internal, message: (err as Error).message }], requestId, clientId);
       throw err;
     }
     const failures = (response.errors ?? [])
       .map((e) => ({ code: String(e.extensions?.code ?? ErrorCode.Internal), message: e.message }))
       .filter((f) => !CLIENT_ERROR_CODES.has(f.code));
-    this.observer.fetched(this.name, (performance.now() - started) / 1000, failures, requestId);
+    this.observer.fetched(this.name, (performance.now() - started) / 1000, failures, requestId, clientId);
     return response;
   }
 }

@@ -92,8 +92,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const requestLog = new RequestLog(log, metrics);
   const reported = reportFetches(metrics, sourceErrors, log);
   const fetchObserver: typeof reported = {
-    fetched(source, seconds, failures, requestId) {
-      reported.fetched(source, seconds, failures, requestId);
+    fetched(source, seconds, failures, requestId, clientId) {
+      reported.fetched(source, seconds, failures, requestId, clientId);
       availability.fetched(source, seconds, failures);
     },
   };

@@ -27,7 +27,7 @@ code { font: 12px ui-monospace, 'Fira Code', monospace; }
 .empty { color: #52606d; background: #fff; padding: 0.75rem 1rem; }
 `;
 
-/** The status page: subgraphs, the supergraph version, recent errors by source. No script, nothing external. */
+/** The status page: subgraphs, the supergraph version, recent errors by source and by client. No script, nothing external. */
 export function renderStatusPage(status: GatewayStatus): string {
   const { supergraph } = status;
   const subgraphRows = status.subgraphs
@@ -45,9 +45,16 @@ export function renderStatusPage(status: GatewayStatus): string {
   const bySource = status.errors.bySource
     .map((e) => `<tr><td><strong>${escape(e.source)}</strong></td><td class="num">${e.count}</td><td>${time(e.lastAt)}</td><td>${escape(e.lastMessage)}</td></tr>`)
     .join('\n');
+  const client = (clientId: string | null | undefined) => (clientId ? escape(clientId) : '<em>no client</em>');
+  const byClient = status.errors.byClient
+    .map(
+      (c) =>
+        `<tr data-client="${escape(c.clientId ?? '')}"><td><strong>${client(c.clientId)}</strong></td><td class="num">${c.count}</td><td>${escape(c.sources.join(', '))}</td><td>${time(c.lastAt)}</td><td>${escape(c.lastSource)}: ${escape(c.lastMessage)}</td><td><code>${escape(c.lastRequestId ?? '')}</code></td></tr>`,
+    )
+    .join('\n');
   const recent = status.errors.recent
     .slice(0, RECENT_SHOWN)
-    .map((e) => `<tr><td>${time(e.at)}</td><td>${escape(e.source)}</td><td><code>${escape(e.code)}</code></td><td>${escape(e.message)}</td><td><code>${escape(e.requestId ?? '')}</code></td></tr>`)
+    .map((e) => `<tr><td>${time(e.at)}</td><td>${client(e.clientId)}</td><td>${escape(e.source)}</td><td><code>${escape(e.code)}</code></td><td>${escape(e.message)}</td><td><code>${escape(e.requestId ?? '')}</code></td></tr>`)
     .join('\n');
   const registry = status.registry;
   return `<!doctype html>
@@ -88,8 +95,13 @@ ${
     ? `<table id="errors-by-source"><thead><tr><th>来源 Source</th><th>次数 Count</th><th>最近 Last at</th><th>最近错误 Last error</th></tr></thead><tbody>
 ${bySource}
 </tbody></table>
+<h2>近期错误（按客户端）Recent errors by client</h2>
+<p>Each client's failures are kept apart: a client that fails often (the push relay polling a department that is down) does not push another client's out of this table.</p>
+<table id="errors-by-client"><thead><tr><th>客户端 Client</th><th>次数 Count</th><th>来源 Sources</th><th>最近 Last at</th><th>最近错误 Last error</th><th>请求 Request id</th></tr></thead><tbody>
+${byClient}
+</tbody></table>
 <h2>最近 ${Math.min(RECENT_SHOWN, status.errors.recent.length)} 条 Latest errors</h2>
-<table id="recent-errors"><thead><tr><th>时间 At</th><th>来源 Source</th><th>代码 Code</th><th>错误 Error</th><th>请求 Request id</th></tr></thead><tbody>
+<table id="recent-errors"><thead><tr><th>时间 At</th><th>客户端 Client</th><th>来源 Source</th><th>代码 Code</th><th>错误 Error</th><th>请求 Request id</th></tr></thead><tbody>
 ${recent}
 </tbody></table>`
     : '<p class="empty" id="errors-by-source">No subgraph errors since the gateway started. 网关启动以来没有子图错误。</p>'

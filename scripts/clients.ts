@@ -1,9 +1,10 @@
 /**
  * The gateway's clients and API keys in the registry database (what the gateway reads with
- * CLIENTS_SOURCE=database; a revoked key or a disabled client is refused within CLIENTS_REFRESH_MS).
+ * CLIENTS_SOURCE=database, and with the demo source beside the demo keys, as `npm start` runs it;
+ * a revoked key or a disabled client is refused within CLIENTS_REFRESH_MS).
  *
  *   npm run clients -- add --client ID --role ROLE [--department D] [--matters A,B] [--label L] [--update]
- *   npm run clients -- issue-key --client ID [--expires YYYY-MM-DD | ISO time | never]   (default: in one year)
+ *   npm run clients -- issue-key --client ID [--expires YYYY-MM-DD | ISO time | never] [--quiet]   (default: in one year; --quiet prints only the key)
  *   npm run clients -- revoke-key --client ID (--key-prefix HEX | --sha256 HEX)
  *   npm run clients -- list
  *   npm run clients -- disable --client ID
@@ -24,7 +25,7 @@ import { ConfigError } from '../subgraphs/kit/env.js';
 const DEFAULT_KEY_DAYS = 365;
 const USAGE = `usage: npm run clients -- <command> [options]
   add --client ID --role ROLE [--department D] [--matters A,B] [--label L] [--update]
-  issue-key --client ID [--expires YYYY-MM-DD | ISO time | never]   (default: in ${DEFAULT_KEY_DAYS} days)
+  issue-key --client ID [--expires YYYY-MM-DD | ISO time | never] [--quiet]   (default: in ${DEFAULT_KEY_DAYS} days; --quiet: only the key on stdout)
   revoke-key --client ID (--key-prefix HEX | --sha256 HEX)
   list
   disable --client ID
@@ -49,12 +50,13 @@ const OPTIONS = {
   'key-prefix': { type: 'string' },
   sha256: { type: 'string' },
   file: { type: 'string' },
+  quiet: { type: 'boolean' },
 } as const;
 
 /** Which options each command takes; any other is refused. */
 const ALLOWED: Record<Command, readonly (keyof typeof OPTIONS)[]> = {
   add: ['client', 'role', 'department', 'matters', 'label', 'update'],
-  'issue-key': ['client', 'expires'],
+  'issue-key': ['client', 'expires', 'quiet'],
   'revoke-key': ['client', 'key-prefix', 'sha256'],
   list: [],
   disable: ['client'],
@@ -169,7 +171,7 @@ async function run(argv: readonly string[]): Promise<void> {
         return { command, client, update: values.update === true } as const;
       }
       case 'issue-key':
-        return { command, clientId: required(values, command, 'client'), expiresAt: parseExpiry(values.expires) } as const;
+        return { command, clientId: required(values, command, 'client'), expiresAt: parseExpiry(values.expires), quiet: values.quiet === true } as const;
       case 'revoke-key':
         return { command, clientId: required(values, command, 'client'), match: keyMatch(values) } as const;
       case 'disable':
@@ -192,6 +194,12 @@ async function run(argv: readonly string[]): Promise<void> {
       }
       case 'issue-key': {
         const issued = await store.issueKey(input.clientId, input.expiresAt);
+        if (input.quiet) {
+          // For a script (KEY=$(npm run -s clients -- issue-key … --quiet)): the key alone on stdout, what it is on stderr.
+          console.error(`key ${issued.sha256.slice(0, SHOWN_HASH)}… issued to ${input.clientId}, expires ${issued.expiresAt ?? 'never'}; only its hash is stored`);
+          console.log(issued.key);
+          break;
+        }
         console.log(`key ${issued.sha256.slice(0, SHOWN_HASH)}… issued to ${input.clientId}, expires ${issued.expiresAt ?? 'never'} (${describeDatabase(database)}):\n`);
         console.log(`    ${issued.key}\n`);
         console.log('Hand it to the client now: only its hash is stored, it cannot be shown again.');

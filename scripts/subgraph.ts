@@ -7,8 +7,8 @@
  *   npm run subgraph -- rollback --version 3 [--force] [--dry-run]
  *   npm run subgraph -- history  [--limit 20]
  *
- * Options: --gateway URL (default http://127.0.0.1:4000/graphql), --key KEY (default $CREDIT_KEY,
- * else demo-platform-key). Without --sdl the registry reads the SDL from the URL's _service { sdl }.
+ * Options: --gateway URL (default $GATEWAY_URL, else http://127.0.0.1:4000/graphql), --key KEY
+ * (default $CREDIT_KEY, else demo-platform-key). Without --sdl the registry reads the SDL from the URL's _service { sdl }.
  * Exit codes: 0 accepted, 1 refused by a check, 2 bad usage or an error.
  */
 import { readFileSync } from 'node:fs';
@@ -35,8 +35,8 @@ try {
 } catch (err) {
   fail((err as Error).message);
 }
-const gateway = (values.gateway as string | undefined) ?? 'http://127.0.0.1:4000/graphql';
-const key = (values.key as string | undefined) ?? process.env.CREDIT_KEY ?? 'demo-platform-key';
+const gateway = (values.gateway as string | undefined) ?? (process.env.GATEWAY_URL || 'http://127.0.0.1:4000/graphql');
+const key = (values.key as string | undefined) ?? (process.env.CREDIT_KEY || 'demo-platform-key');
 const need = (name: string): string => (typeof values[name] === 'string' ? (values[name] as string) : fail(`${command} needs --${name}`));
 
 async function call(query: string, variables: Record<string, unknown>): Promise<any> {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, it } from '@jest/globals';
-import { DEFAULT_SUPERGRAPH } from '../gateway/config.js';
+import { DEFAULT_SUPERGRAPH, gatewayConfigFromEnv } from '../gateway/config.js';
 import { createGateway, type Gateway } from '../gateway/server.js';
 import type { DatabaseConfig } from '../subgraphs/kit/database.js';
 import { engines } from './kit/engines.js';
@@ -191,6 +191,32 @@ for (const { engine, skip } of await engines()) {
         assert.match(done.stdout, /clients 1 added, 1 updated, 0 unchanged; keys 2 added/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("with the demo source (npm start's), accepts the demo keys and a department's own key issued with the CLI beside them", async () => {
+      const config = gatewayConfigFromEnv(['--port', '0'], {
+        ...cliEnv,
+        CLIENTS_REFRESH_MS: String(REFRESH_MS),
+        SUBGRAPH_URLS: [...stack.subgraphs].map(([name, s]) => `${name}=${s.running!.url}`).join(','),
+      });
+      assert.equal(config.clients.length > 0 && config.clientsDatabase !== null, true, 'demo clients and the database both');
+      const demo = await createGateway(config);
+      try {
+        const demoUrl = (await demo.listen(0)).url;
+        const added = await cli('add', '--client', 'ecology-bureau', '--role', 'DEPARTMENT', '--department', 'ecology', '--label', 'Ecology bureau (生态环境厅)');
+        assert.equal(added.code, 0, added.stderr);
+        const issued = await cli('issue-key', '--client', 'ecology-bureau', '--expires', '2099-01-01', '--quiet');
+        assert.equal(issued.code, 0, issued.stderr);
+        const key = issued.stdout.trim();
+        assert.match(key, /^ck_[A-Za-z0-9_-]{43}$/, 'only the key on stdout');
+        assert.match(issued.stderr, /issued to ecology-bureau, expires 2099-01-01/);
+        const viewer = (k: string) => postGraphQL(demoUrl, { query: VIEWER }, { authorization: `Bearer ${k}` });
+        const own = await until('the department key accepted', async () => ((await viewer(key)).status === 200 ? viewer(key) : undefined));
+        assert.deepEqual(own.data!.viewer, { clientId: 'ecology-bureau', role: 'DEPARTMENT', department: 'ecology' });
+        assert.deepEqual((await viewer('demo-analyst-key')).data!.viewer, { clientId: 'demo-analyst', role: 'ANALYST', department: null });
+      } finally {
+        await demo.close();
       }
     });
   });

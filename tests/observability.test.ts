@@ -213,7 +213,7 @@ describe('status: subgraphs, supergraph version and recent errors by source', ()
     assert.equal(tax.status, 'up');
     assert.match(tax.sdlHash, /^[0-9a-f]{64}$/);
     assert.equal(typeof tax.latencyMs, 'number');
-    assert.deepEqual(body.errors, { bySource: [], recent: [] });
+    assert.deepEqual(body.errors, { bySource: [], byClient: [], recent: [] });
 
     const page = await fetch(`${origin(stack)}/status`, { headers: OPERATOR });
     assert.equal(page.status, 200);
@@ -242,8 +242,34 @@ describe('status: subgraphs, supergraph version and recent errors by source', ()
     assert.equal(body.errors.recent[0].requestId, requestId);
     assert.equal(body.errors.recent[0].code, 'SOURCE_UNAVAILABLE');
     assert.match(body.errors.recent[0].message, /connection refused/);
+    assert.equal(body.errors.recent[0].clientId, 'demo-analyst');
     const html = await (await fetch(`${origin(stack)}/status`, { headers: OPERATOR })).text();
     assert.ok(html.includes(requestId!), 'the status page shows the request id');
+    assert.match(html, /<tr data-client="demo-analyst"><td><strong>demo-analyst<\/strong><\/td><td class="num">1<\/td><td>market<\/td>/);
+  });
+
+  it("keeps a client's failures visible while another client fails hundreds of times (the push relay polling a department that is down)", async () => {
+    await stack.stopSubgraph('courts');
+    try {
+      const ask = (key: string, query: string) =>
+        fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) }).then((r) => r.text());
+      await ask('demo-approval-key', `{ subject(id: "${IDS.blackEnterprise}") { creditCheck(matter: HONORS, caseRef: "STATUS-1") { verdict } } }`);
+      // The relay's poll of the courts outbox, more often than the gateway keeps failures for.
+      for (let i = 0; i < 210; i++) await ask('demo-platform-key', '{ courts { events(after: 0, limit: 1) { seq } } }');
+    } finally {
+      await stack.restartSubgraph('courts');
+    }
+    const { body } = await getJson(`${origin(stack)}/status.json`);
+    const clients = body.errors.byClient.map((c: any) => c.clientId);
+    assert.equal(clients[0], 'demo-platform');
+    const approval = body.errors.byClient.find((c: any) => c.clientId === 'demo-approval');
+    assert.ok(approval, JSON.stringify(body.errors.byClient));
+    assert.deepEqual(approval.sources, ['courts']);
+    assert.ok(body.errors.byClient.some((c: any) => c.clientId === 'demo-analyst'), 'the earlier failure of the analyst is still shown');
+    assert.equal(body.errors.byClient.find((c: any) => c.clientId === 'demo-platform').count, 200);
+    const html = await (await fetch(`${origin(stack)}/status`, { headers: OPERATOR })).text();
+    assert.match(html, /<tr data-client="demo-approval"><td><strong>demo-approval<\/strong><\/td><td class="num">\d+<\/td><td>courts<\/td>/);
+    assert.match(html, /<th>客户端 Client<\/th><th>来源 Source<\/th>/);
   });
 });
 
@@ -392,6 +418,21 @@ describe('observability units', () => {
       { source: 'courts', count: 1, lastAt: 't4', lastMessage: 'm4' },
     ]);
     assert.throws(() => new RecentSourceErrors(0), RangeError);
+  });
+
+  it("source errors are kept per client: a busy client does not push another's out, and the quietest client goes first when there are too many", () => {
+    const errors = new RecentSourceErrors(3, 2);
+    const add = (clientId: string | null, i: number) => errors.add({ at: `t${i}`, source: 'courts', code: 'SOURCE_UNAVAILABLE', message: `m${i}`, requestId: `r${i}`, clientId });
+    add('approval', 1);
+    for (let i = 2; i <= 10; i++) add('relay', i);
+    assert.deepEqual(errors.recent().map((e) => `${e.clientId}:${e.message}`), ['relay:m10', 'relay:m9', 'relay:m8', 'approval:m1']);
+    assert.deepEqual(errors.byClient().map((c) => [c.clientId, c.count, c.lastMessage, c.lastRequestId]), [
+      ['relay', 3, 'm10', 'r10'],
+      ['approval', 1, 'm1', 'r1'],
+    ]);
+    add(null, 11);
+    assert.deepEqual(errors.byClient().map((c) => c.clientId), [null, 'relay']);
+    assert.throws(() => new RecentSourceErrors(3, 0), RangeError);
   });
 
   it('subgraph targets come from the supergraph, with URL overrides', () => {

@@ -8,8 +8,9 @@ import { createSubgraph, type Subgraph } from '../subgraphs/kit/subgraph-server.
 import { DEMO_CLIENTS } from '../gateway/clients.js';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config.js';
 import { createGateway, type Gateway } from '../gateway/server.js';
+import { CallerHeader } from '../subgraphs/kit/caller.js';
 import { insertRecord } from './kit/fixtures.js';
-import { postGraphQL, TestStack } from './kit/stack.js';
+import { postGraphQL, postToSubgraph, TestStack } from './kit/stack.js';
 import { timeUntil } from './kit/wait.js';
 
 const PUBLISH = `mutation($input: PublishSubgraphInput!) { registry { publishSubgraph(input: $input) {
@@ -200,5 +201,18 @@ describe('schema registry: publish, checks, history, rollback, hot reload', () =
     const bad = await run(['publish', '--name', 'ecology']);
     assert.equal(bad.code, 2);
     assert.match(bad.out, /publish needs --url/);
+  });
+  it("lets a department withdraw only its own subgraph, refused while another client's operation uses its fields (no --force for it)", async () => {
+    await stack.gateway.flushOperations();
+    const as = (clientId: string, department: string) => ({ [CallerHeader.client]: clientId, [CallerHeader.role]: 'DEPARTMENT', [CallerHeader.department]: department });
+    const remove = (caller: Record<string, string>, force = false) =>
+      postToSubgraph(stack.url('registry'), { query: `mutation { registry { removeSubgraph(name: "ecology", dryRun: true, force: ${force}) { accepted problems { check message operations { clientId } } } } }` }, caller);
+    const refused = (await remove(as('ecology-bureau', 'ecology'))).data!.registry.removeSubgraph;
+    assert.equal(refused.accepted, false);
+    // Judged by the operation check alone: the fields going away are not by themselves a refusal.
+    assert.ok(refused.problems.length > 0 && refused.problems.every((p: any) => p.check === 'OPERATION'), JSON.stringify(refused.problems));
+    assert.ok(refused.problems.some((p: any) => p.operations.some((o: any) => o.clientId === 'demo-approval')), 'the load test\'s operation on ecology { known } is named');
+    assert.equal((await remove(as('ecology-bureau', 'ecology'), true)).errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.equal((await remove(as('demo-tax', 'tax'))).errors?.[0]?.extensions?.code, 'FORBIDDEN');
   });
 });

@@ -73,15 +73,32 @@ function changeProblems(request: ChangeRequest, current: Member[], members: Memb
     const previous = current.find((m) => m.name === request.name);
     return previous ? breakingChanges(request.name, previous.sdl, members.find((m) => m.name === request.name)!.sdl) : [];
   }
-  // Removal and rollback: what clients lose, judged on the schema they see.
+  // Withdrawing a subgraph removes its fields by definition: what decides is whether a client
+  // still uses them, which the operation check answers (so a department can withdraw its own).
+  if (request.kind === 'REMOVE') return [];
+  // Rollback: what clients lose, judged on the schema they see.
   return findBreakingChanges(apiSchema(latest.supergraph_sdl), apiSchema(supergraphSdl)).map((c) => ({
     check: 'BREAKING_CHANGE' as const,
-    subgraph: request.kind === 'REMOVE' ? request.name : null,
+    subgraph: null,
     message: `${c.type}: ${c.description}`,
     locations: [],
     operations: [],
   }));
 }
+
+/**
+ * Whether an operation goes with a withdrawn subgraph and does not hold its withdrawal back: the
+ * withdrawing department's own (its record publications, say) and the push relay's outbox reads.
+ */
+function ownOperation(caller: Caller, request: ChangeRequest, op: { client_id: string; operation_name: string | null }): boolean {
+  if (request.kind !== 'REMOVE') return false;
+  // The push relay reads every registered department's outbox and stops by itself once one is withdrawn.
+  if (op.operation_name === RELAY_OPERATION) return true;
+  return caller.role === 'DEPARTMENT' && caller.department === request.name && op.client_id === caller.clientId;
+}
+
+/** The operation name the push relay reads outboxes with (subgraphs/platform/push/relay.ts). */
+const RELAY_OPERATION = 'RelayEvents';
 
 /**
  * Checks a change to the set of subgraphs and, if it passes (or the credit office forces it past
@@ -109,7 +126,9 @@ export async function proposeChange(store: RegistryStore, caller: Caller, reques
     const since = new Date(Date.now() - options.operationWindowDays * 86_400_000).toISOString();
     const found = [
       ...changeProblems(request, current, members, latest, composed.supergraphSdl),
-      ...operationProblems(composed.supergraphSdl, await store.operationsSince(since), latest.supergraph_sdl),
+      // Operations broken already by the version served now (they used a subgraph withdrawn since,
+      // say) are not this change's doing and do not stop it (operationProblems' third argument).
+      ...operationProblems(composed.supergraphSdl, (await store.operationsSince(since)).filter((op) => !ownOperation(caller, request, op)), latest.supergraph_sdl),
       ...policyProblems(request.kind === 'ROLLBACK' ? null : request.name, apiSchema(latest.supergraph_sdl), apiSchema(composed.supergraphSdl)),
     ];
     const forced = found.length > 0 && options.force;

@@ -115,7 +115,8 @@ export class Relay {
   private round: Promise<void> = Promise.resolve();
   private readonly inFlight = new Map<string, Promise<number>>();
   private readonly abort = new AbortController();
-  private readonly lastErrors = new Map<string, string>();
+  /** Departments that cannot be read now: since when, failed rounds, the last error. */
+  private readonly outages = new Map<string, { since: number; failures: number; lastError: string }>();
 
   constructor(
     readonly db: Knex,
@@ -205,14 +206,25 @@ export class Relay {
         added += await appendToFeed(this.db, department, events);
         if (events.length < this.config.eventsLimit) break;
       }
-      if (this.lastErrors.delete(department)) this.log.log(`push relay: ${department} is read again`);
+      const outage = this.outages.get(department);
+      if (outage) {
+        this.outages.delete(department);
+        this.log.log(
+          `push relay: ${department} is read again after ${outage.failures} failed ${outage.failures === 1 ? 'round' : 'rounds'} over ${((Date.now() - outage.since) / 1000).toFixed(1)} s (last error: ${outage.lastError})`,
+        );
+      }
     } catch (err) {
       if (this.stopping) return added;
       const message = (err as Error).message;
-      // Once per distinct problem, not every round.
-      if (this.lastErrors.get(department) !== message) {
-        this.lastErrors.set(department, message);
-        this.log.error(`push relay: ${department} cannot be read now, retrying every ${this.config.pollMs} ms: ${message}`);
+      // One line when an outage begins and one when it ends (with the count), not one per round:
+      // a department down for an hour is one problem, whatever its errors say meanwhile.
+      const outage = this.outages.get(department);
+      if (outage) {
+        outage.failures += 1;
+        outage.lastError = message;
+      } else {
+        this.outages.set(department, { since: Date.now(), failures: 1, lastError: message });
+        this.log.error(`push relay: ${department} cannot be read now (${message}); retrying every ${this.config.pollMs} ms, and saying so once it is read again`);
       }
     }
     return added;
