@@ -1,12 +1,14 @@
 import assert from '../kit/assert.js';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { exampleTabs } from '../../gateway/graphiql-examples.js';
+import { creditCodeCheckChar } from '../../subgraphs/kit/identifiers.js';
 import { NpmStart } from '../kit/npm-start.js';
 import { ROOT } from '../kit/processes.js';
-import { postGraphQL } from '../kit/stack.js';
+import { postGraphQL, postToSubgraph } from '../kit/stack.js';
 import { until } from '../kit/wait.js';
 
 /**
@@ -274,11 +276,41 @@ describe('the README, run as written against a fresh stack', () => {
     assert.equal(acked.data!.platform.acknowledge.ackedSeq, page.cursor);
   });
 
-  it('after every README operation, every department re-publishes its subgraph unchanged: accepted', async () => {
+  it('after every README operation and every GraphiQL example tab, every department re-publishes its subgraph unchanged: accepted', async () => {
+    // The tabs an analyst finds in GraphiQL, as GraphiQL sends them (Statistics has aliases and a fragment).
+    for (const tab of exampleTabs(new Date().toISOString().slice(0, 10))) {
+      const r = await postGraphQL(GATEWAY, { query: tab.query, variables: JSON.parse(tab.variables) }, { authorization: 'Bearer demo-analyst-key' });
+      assert.equal(r.errors, undefined, `${tab.query.trim().split('\n')[0]}: ${JSON.stringify(r.errors)}`);
+    }
+    // The re-publishes below are checked against them only once the gateway has handed them to the registry.
+    await until('the Statistics tab recorded for the operation check', async () => {
+      const ops = await gql('{ registry { operations { clientId operationName } } }', 'demo-platform-key');
+      return (ops.data?.registry.operations as { clientId: string; operationName: string | null }[] | undefined)?.some((o) => o.operationName === 'Statistics' && o.clientId === 'demo-analyst');
+    }, { timeoutMs: 120_000 });
     const offsets = { tax: 1, market: 2, courts: 3, finance: 4 };
     const script = Object.entries(offsets).map(([name, offset]) => `npm run -s subgraph -- publish --name ${name} --url http://127.0.0.1:${BASE + offset}/graphql`);
     const run = await bash(joined(script), env());
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     for (const out of parts(run.stdout).slice(0, script.length)) assert.match(out, /change accepted/);
+  });
+
+  it('a new root field no access rule covers is refused at publish time, naming it (issue 15, item 5)', async () => {
+    const served = await postToSubgraph<{ _service: { sdl: string } }>(`http://127.0.0.1:${BASE + 1}/graphql`, { query: '{ _service { sdl } }' });
+    assert.equal(served.errors, undefined, JSON.stringify(served.errors));
+    const file = path.join(dataDir, 'tax-extended.graphql');
+    writeFileSync(file, `${served.data!._service.sdl}\nextend type Query {\n  taxHealth: String\n}\n`);
+    const run = await bash(`npm run -s subgraph -- publish --name tax --url http://127.0.0.1:${BASE + 1}/graphql --sdl ${file} --key demo-tax-key`, env());
+    assert.notEqual(run.code, 0, run.stdout);
+    assert.match(run.stdout + run.stderr, /POLICY[\s\S]*Query\.taxHealth/);
+  });
+
+  it('a check on a well-formed code no department knows says so first (issue 15, item 9)', async () => {
+    const first17 = '91430100MA4XQT7W1';
+    const unknown = first17 + creditCodeCheckChar(first17)!;
+    const r = await gql(`{ subject(id: "${unknown}") { creditCheck(matter: GOVERNMENT_PROCUREMENT, caseRef: "README-UNKNOWN") { verdict subjectKnown explanation } } }`, 'demo-approval-key');
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const c = r.data!.subject.creditCheck;
+    assert.equal(c.subjectKnown, false);
+    assert.match(c.explanation, /^no department knows subject .*absent from the market registration/);
   });
 });
