@@ -5,6 +5,7 @@ import { ConfigError, envInt, envOptional, envString, isProduction, requireProdu
 import { DEMO_CLIENTS, loadClientsFile, type ClientDefinition } from './clients.js';
 import { jwtSettingsProblems, type JwtConfig } from './jwt.js';
 import type { QueryLimits } from './query-limits.js';
+import type { RateLimitStoreConfig } from './rate-limiter.js';
 
 /** Everything the gateway needs to start, read and checked once. */
 export interface GatewayConfig {
@@ -31,6 +32,11 @@ export interface GatewayConfig {
   publicRatePerMinute: number;
   /** Requests a minute each client may send to /graphql (CLIENT_RATE_LIMIT_PER_MINUTE, 60000). */
   clientRatePerMinute?: number;
+  /**
+   * Redis holding the rate limits shared by every gateway (RATE_LIMIT_REDIS_URL); absent or null:
+   * each gateway keeps its limits in its own memory.
+   */
+  rateLimitStore?: RateLimitStoreConfig | null;
   /** API clients: the demo clients or those of CLIENTS_FILE; empty with `clientsDatabase`. */
   clients: readonly ClientDefinition[];
   /**
@@ -94,6 +100,24 @@ export function parseSubgraphTimeouts(raw: string | undefined, source = 'SUBGRAP
   return timeouts;
 }
 
+/** RATE_LIMIT_REDIS_URL (`redis://[user:password@]host:port[/db]`) and RATE_LIMIT_REDIS_PREFIX; null when the URL is unset. */
+export function rateLimitStoreFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitStoreConfig | null {
+  const url = envOptional('RATE_LIMIT_REDIS_URL', env);
+  if (url === undefined) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || !/^rediss?:$/.test(parsed.protocol) || !parsed.hostname) {
+    throw new ConfigError(`RATE_LIMIT_REDIS_URL: ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'))} is not valid: expected redis://host:port (or rediss:// for TLS)`);
+  }
+  const prefix = envString('RATE_LIMIT_REDIS_PREFIX', 'credit:ratelimit', env);
+  if (!/^[A-Za-z0-9:_.-]{1,100}$/.test(prefix)) throw new ConfigError(`RATE_LIMIT_REDIS_PREFIX: ${JSON.stringify(prefix)} is not valid: expected 1 to 100 letters, digits, ':', '_', '.' or '-'`);
+  return { url, prefix };
+}
+
 /** Parses `name,name` (subgraph names). */
 export function parseNames(raw: string | undefined, source: string): string[] {
   const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
@@ -141,6 +165,7 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     maxBodyBytes: envInt('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 512 * 1024 * 1024 }, env),
     publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),
     clientRatePerMinute: envInt('CLIENT_RATE_LIMIT_PER_MINUTE', 60_000, { min: 1, max: 100_000_000 }, env),
+    rateLimitStore: rateLimitStoreFromEnv(env),
     clients: clients.kind === 'file' ? loadClientsFile(clients.file) : clients.kind === 'demo' ? DEMO_CLIENTS : [],
     clientsDatabase: clients.kind === 'database' ? { database: databaseConfigFromEnv('registry', env), refreshMs: envInt('CLIENTS_REFRESH_MS', 2000, { min: 50, max: 600_000 }, env) } : null,
     markedDown: parseNames(envOptional('SUBGRAPHS_MARKED_DOWN', env), 'SUBGRAPHS_MARKED_DOWN'),
