@@ -25,6 +25,8 @@ import { PublicAccessPolicy } from './public-access.js';
 import { RegistrySource } from './registry-source.js';
 import { gatewayLimits, LimitStoreUnavailableError } from './rate-limiter.js';
 import { RequestLog } from './request-log.js';
+import { tracingPlugin } from './tracing-plugin.js';
+import { traceRequest } from '../subgraphs/kit/tracing.js';
 import { RecentSourceErrors } from './source-errors.js';
 import { SubgraphProbe } from './subgraph-probe.js';
 import type { GatewayConfig } from './config.js';
@@ -125,6 +127,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       metrics.plugin(),
       requestLog.plugin(),
       ...(recorder ? [recorder.plugin()] : []),
+      tracingPlugin(),
     ],
   });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
@@ -224,6 +227,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
+    traceRequest(req, res, 'gateway', { 'credit.request_id': requestId }, () => route(req, res, requestId));
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
     const idHeader = { [CallerHeader.requestId]: requestId };
     const path = (req.url ?? '/').split('?')[0]!;
     requestLog.observe(req, res, requestId, path);
