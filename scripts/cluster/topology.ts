@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GATEWAY_PORT, SERVICES, type ServiceName } from '../../subgraphs/services.js';
 import { isRunning, ROOT, runSeed, spawnWithTail, stackEnv, stopProcess, type Spawned } from '../stack-processes.js';
 import { haproxyConfig, type BalancedGroup } from './haproxy.js';
+import { openDatabase } from '../../subgraphs/kit/database.js';
+import { RelayLease } from '../../subgraphs/platform/push/relay-lease.js';
 
 export const HAPROXY = process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy';
 
@@ -49,8 +51,8 @@ export interface ClusterHandle {
   kill(name: string): Promise<void>;
   /** Starts a dead member again (same command, port, environment); resolves when it answers ready. */
   restart(name: string): Promise<number>;
-  /** The relay holding the lease now (from what the relays say), or null. */
-  activeRelay(): string | null;
+  /** The relay holding an unexpired lease now (from the platform database's relay_lease), or null. */
+  activeRelay(): Promise<string | null>;
   logs(name: string): string;
   stop(): Promise<void>;
 }
@@ -178,11 +180,7 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
     throw err;
   }
 
-  const relayActive = (m: ClusterMember) => {
-    const text = m.spawned.tail.text();
-    const active = text.lastIndexOf('push relay: active');
-    return active >= 0 && active > text.lastIndexOf('push relay: standing by');
-  };
+  const platformDb = await openDatabase({ engine: 'mysql', serverUrl: options.databaseUrl, database: `${options.databasePrefix}platform` });
 
   return {
     gatewayUrl: frontends.gateway,
@@ -205,10 +203,17 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
       if (readyUrl) await ready(readyUrl, 120_000);
       return Date.now() - started;
     },
-    activeRelay() {
-      return [...members.values()].find((m) => m.group === 'relay' && isRunning(m.spawned.child) && relayActive(m))?.name ?? null;
+    async activeRelay() {
+      const lease = await RelayLease.state(platformDb);
+      if (!lease?.holder || lease.expiresAt < Date.now()) return null;
+      // The holder is host:pid:random.
+      const pid = Number(lease.holder.split(':').at(-2));
+      return [...members.values()].find((m) => m.group === 'relay' && m.spawned.child.pid === pid && isRunning(m.spawned.child))?.name ?? null;
     },
     logs: (name) => members.get(name)?.spawned.tail.text() ?? '',
-    stop,
+    stop: async () => {
+      await stop();
+      await platformDb.destroy();
+    },
   };
 }
