@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { databaseConfigFromEnv, type DatabaseConfig } from '../subgraphs/kit/database.js';
@@ -37,6 +38,11 @@ export interface GatewayConfig {
    * each gateway keeps its limits in its own memory.
    */
   rateLimitStore?: RateLimitStoreConfig | null;
+  /**
+   * Addresses of proxies in front of the gateway (TRUSTED_PROXY_ADDRESSES): for a request from one
+   * of them the public limit counts the address it appended to X-Forwarded-For.
+   */
+  trustedProxies?: readonly string[];
   /** API clients: the demo clients or those of CLIENTS_FILE; empty with `clientsDatabase`. */
   clients: readonly ClientDefinition[];
   /**
@@ -118,6 +124,14 @@ export function rateLimitStoreFromEnv(env: NodeJS.ProcessEnv = process.env): Rat
   return { url, prefix };
 }
 
+/** Parses `address,address` (IPv4 or IPv6 addresses as the socket reports them). */
+export function parseAddresses(raw: string | undefined, source: string): string[] {
+  const addresses = (raw ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = addresses.find((a) => isIP(a) === 0);
+  if (bad !== undefined) throw new ConfigError(`${source}: ${JSON.stringify(bad)} is not an IP address: expected addresses separated by commas, e.g. 127.0.0.1,::1`);
+  return addresses;
+}
+
 /** Parses `name,name` (subgraph names). */
 export function parseNames(raw: string | undefined, source: string): string[] {
   const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
@@ -166,6 +180,7 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),
     clientRatePerMinute: envInt('CLIENT_RATE_LIMIT_PER_MINUTE', 60_000, { min: 1, max: 100_000_000 }, env),
     rateLimitStore: rateLimitStoreFromEnv(env),
+    trustedProxies: parseAddresses(envOptional('TRUSTED_PROXY_ADDRESSES', env), 'TRUSTED_PROXY_ADDRESSES'),
     clients: clients.kind === 'file' ? loadClientsFile(clients.file) : clients.kind === 'demo' ? DEMO_CLIENTS : [],
     clientsDatabase: clients.kind === 'database' ? { database: databaseConfigFromEnv('registry', env), refreshMs: envInt('CLIENTS_REFRESH_MS', 2000, { min: 50, max: 600_000 }, env) } : null,
     markedDown: parseNames(envOptional('SUBGRAPHS_MARKED_DOWN', env), 'SUBGRAPHS_MARKED_DOWN'),

@@ -33,6 +33,19 @@ export class RateLimiter {
   }
 }
 
+/**
+ * The address a public request counts against: the connection's, or — when the connection comes
+ * from a trusted proxy (HAProxy, an ingress) — the last address that proxy appended to
+ * X-Forwarded-For. Addresses earlier in the header are the client's own word and never trusted.
+ */
+export function clientAddress(remote: string | undefined, forwardedFor: string | string[] | undefined, trustedProxies: ReadonlySet<string>): string {
+  const address = remote ?? 'unknown';
+  if (!trustedProxies.has(address) || forwardedFor === undefined) return address;
+  const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
+  const last = header.split(',').map((a) => a.trim()).filter(Boolean).at(-1);
+  return last ?? address;
+}
+
 /** A limit's store (Redis) could not be asked and the limit fails closed: the request is refused with 503. */
 export class LimitStoreUnavailableError extends Error {
   override name = 'LimitStoreUnavailableError';

@@ -23,7 +23,7 @@ import { ObservedDataSource, reportFetches } from './observed-datasource.js';
 import { OperationRecorder } from './operation-recorder.js';
 import { PublicAccessPolicy } from './public-access.js';
 import { RegistrySource } from './registry-source.js';
-import { gatewayLimits, LimitStoreUnavailableError } from './rate-limiter.js';
+import { clientAddress, gatewayLimits, LimitStoreUnavailableError } from './rate-limiter.js';
 import { RequestLog } from './request-log.js';
 import { tracingPlugin } from './tracing-plugin.js';
 import { traceRequest } from '../subgraphs/kit/tracing.js';
@@ -156,9 +156,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const probing = config.availabilityProbeMs ? setInterval(() => void operatorRoutes.status().catch(() => {}), config.availabilityProbeMs) : null;
   probing?.unref();
 
+  const trustedProxies = new Set(config.trustedProxies ?? []);
   const rateLimits = await gatewayLimits(config.publicRatePerMinute, config.clientRatePerMinute ?? 60_000, config.rateLimitStore ?? null);
   const publicWait = async (req: IncomingMessage): Promise<number> => {
-    const wait = await rateLimits.public.take(req.socket.remoteAddress ?? 'unknown');
+    const wait = await rateLimits.public.take(clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies));
     if (wait > 0) metrics.rateLimited('public');
     return wait;
   };

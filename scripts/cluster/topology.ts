@@ -157,7 +157,8 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
       const [command, argv] = ts('gateway/index.ts');
       specs.set(`gateway-${r + 1}`, {
         command, argv: [...argv],
-        env: { ...env, PORT: String(port), HOST: host, SUBGRAPH_URLS: subgraphUrls, ...(options.redisUrl ? { RATE_LIMIT_REDIS_URL: options.redisUrl } : {}) },
+        // HAProxy connects from 127.0.0.1 and appends the client's address to X-Forwarded-For.
+        env: { ...env, PORT: String(port), HOST: host, SUBGRAPH_URLS: subgraphUrls, TRUSTED_PROXY_ADDRESSES: '127.0.0.1', ...(options.redisUrl ? { RATE_LIMIT_REDIS_URL: options.redisUrl } : {}) },
         readyUrl: `http://${host}:${port}/health/ready`,
       });
     }
