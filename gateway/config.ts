@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { databaseConfigFromEnv, type DatabaseConfig } from '../subgraphs/kit/database.js';
@@ -6,6 +7,7 @@ import { ConfigError, envInt, envOptional, envString, isProduction, requireProdu
 import { DEMO_CLIENTS, loadClientsFile, type ClientDefinition } from './clients.js';
 import { jwtSettingsProblems, type JwtConfig } from './jwt.js';
 import type { QueryLimits } from './query-limits.js';
+import type { RateLimitStoreConfig } from './rate-limiter.js';
 
 /** Everything the gateway needs to start, read and checked once. */
 export interface GatewayConfig {
@@ -32,6 +34,16 @@ export interface GatewayConfig {
   publicRatePerMinute: number;
   /** Requests a minute each client may send to /graphql (CLIENT_RATE_LIMIT_PER_MINUTE, 60000). */
   clientRatePerMinute?: number;
+  /**
+   * Redis holding the rate limits shared by every gateway (RATE_LIMIT_REDIS_URL); absent or null:
+   * each gateway keeps its limits in its own memory.
+   */
+  rateLimitStore?: RateLimitStoreConfig | null;
+  /**
+   * Addresses of proxies in front of the gateway (TRUSTED_PROXY_ADDRESSES): for a request from one
+   * of them the public limit counts the address it appended to X-Forwarded-For.
+   */
+  trustedProxies?: readonly string[];
   /** API clients: the demo clients or those of CLIENTS_FILE; empty with CLIENTS_SOURCE=database. */
   clients: readonly ClientDefinition[];
   /**
@@ -115,6 +127,32 @@ export function parseSubgraphTimeouts(raw: string | undefined, source = 'SUBGRAP
   return timeouts;
 }
 
+/** RATE_LIMIT_REDIS_URL (`redis://[user:password@]host:port[/db]`) and RATE_LIMIT_REDIS_PREFIX; null when the URL is unset. */
+export function rateLimitStoreFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitStoreConfig | null {
+  const url = envOptional('RATE_LIMIT_REDIS_URL', env);
+  if (url === undefined) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || !/^rediss?:$/.test(parsed.protocol) || !parsed.hostname) {
+    throw new ConfigError(`RATE_LIMIT_REDIS_URL: ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'))} is not valid: expected redis://host:port (or rediss:// for TLS)`);
+  }
+  const prefix = envString('RATE_LIMIT_REDIS_PREFIX', 'credit:ratelimit', env);
+  if (!/^[A-Za-z0-9:_.-]{1,100}$/.test(prefix)) throw new ConfigError(`RATE_LIMIT_REDIS_PREFIX: ${JSON.stringify(prefix)} is not valid: expected 1 to 100 letters, digits, ':', '_', '.' or '-'`);
+  return { url, prefix };
+}
+
+/** Parses `address,address` (IPv4 or IPv6 addresses as the socket reports them). */
+export function parseAddresses(raw: string | undefined, source: string): string[] {
+  const addresses = (raw ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = addresses.find((a) => isIP(a) === 0);
+  if (bad !== undefined) throw new ConfigError(`${source}: ${JSON.stringify(bad)} is not an IP address: expected addresses separated by commas, e.g. 127.0.0.1,::1`);
+  return addresses;
+}
+
 /** Parses `name,name` (subgraph names). */
 export function parseNames(raw: string | undefined, source: string): string[] {
   const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
@@ -171,6 +209,8 @@ export function gatewayConfigFromEnv(argv: readonly string[] = process.argv.slic
     maxBodyBytes: envInt('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 512 * 1024 * 1024 }, env),
     publicRatePerMinute: envInt('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, { min: 1, max: 1_000_000 }, env),
     clientRatePerMinute: envInt('CLIENT_RATE_LIMIT_PER_MINUTE', 60_000, { min: 1, max: 100_000_000 }, env),
+    rateLimitStore: rateLimitStoreFromEnv(env),
+    trustedProxies: parseAddresses(envOptional('TRUSTED_PROXY_ADDRESSES', env), 'TRUSTED_PROXY_ADDRESSES'),
     clients: clients.kind === 'file' ? loadClientsFile(clients.file) : clients.kind === 'demo' ? DEMO_CLIENTS : [],
     // The demo source reads the registry database's clients too, so that a department's own key
     // issued with `npm run clients` works on the demo stack (not with --supergraph FILE: no registry).

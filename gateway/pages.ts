@@ -6,6 +6,7 @@ import { sendJson } from '../subgraphs/kit/http.js';
 import { certificatePage, dashboardPage, publicListsPage } from './page-shells.js';
 import type { SourceAvailability } from './source-availability.js';
 import { StaticAsset } from './static-assets.js';
+import { LimitStoreUnavailableError } from './rate-limiter.js';
 
 const require = createRequire(import.meta.url);
 const STATIC_DIR = path.resolve(import.meta.dirname, 'static');
@@ -37,8 +38,11 @@ export interface PagesOptions {
   availability: SourceAvailability;
   /** Who may read the sources' availability: the operators' rule (analysts and the credit office); null allows. */
   authorize(authorization: string | undefined): Promise<{ status: 401 | 403; message: string } | null>;
-  /** The public endpoint's rate limit for this request: seconds to wait, 0 when allowed. */
-  publicWait(req: IncomingMessage): number;
+  /**
+   * The public endpoint's rate limit for this request: seconds to wait, 0 when allowed; rejects
+   * with LimitStoreUnavailableError when the shared limit cannot be checked (it fails closed).
+   */
+  publicWait(req: IncomingMessage): Promise<number>;
 }
 
 /** The routes of the pages, as metrics and logs count them. */
@@ -89,13 +93,21 @@ export class Pages {
     }
     if (route === '/dashboard') return this.html(req, res, dashboardPage(this.options.departments(), today()), headers);
     if (route === '/public') {
-      const wait = this.options.publicWait(req);
-      if (wait > 0) {
-        res.writeHead(429, { ...headers, 'retry-after': String(wait), 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`too many requests from this address: retry in ${wait} s`);
-        return true;
-      }
-      return this.html(req, res, publicListsPage(this.options.departments()), headers);
+      this.options.publicWait(req).then(
+        (wait) => {
+          if (wait > 0) {
+            res.writeHead(429, { ...headers, 'retry-after': String(wait), 'content-type': 'text/plain; charset=utf-8' });
+            res.end(`too many requests from this address: retry in ${wait} s`);
+            return;
+          }
+          this.html(req, res, publicListsPage(this.options.departments()), headers);
+        },
+        (err: unknown) => {
+          const retryAfter = err instanceof LimitStoreUnavailableError ? err.retryAfterSeconds : 5;
+          this.text(res, 503, err instanceof LimitStoreUnavailableError ? err.message : 'internal error', { ...headers, 'retry-after': String(retryAfter) });
+        },
+      );
+      return true;
     }
     const checkId = pathname.slice('/checks/'.length);
     if (checkId === 'verify') return this.html(req, res, certificatePage(null), headers);

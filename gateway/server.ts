@@ -24,8 +24,10 @@ import { ObservedDataSource, reportFetches } from './observed-datasource.js';
 import { OperationRecorder } from './operation-recorder.js';
 import { PublicAccessPolicy } from './public-access.js';
 import { RegistrySource } from './registry-source.js';
-import { RateLimiter } from './rate-limiter.js';
+import { clientAddress, gatewayLimits, LimitStoreUnavailableError } from './rate-limiter.js';
 import { RequestLog } from './request-log.js';
+import { tracingPlugin } from './tracing-plugin.js';
+import { traceRequest } from '../subgraphs/kit/tracing.js';
 import { RecentSourceErrors } from './source-errors.js';
 import { SubgraphProbe } from './subgraph-probe.js';
 import { isLoopback, type GatewayConfig } from './config.js';
@@ -133,6 +135,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       metrics.plugin(),
       requestLog.plugin(),
       ...(recorder ? [recorder.plugin()] : []),
+      tracingPlugin(),
     ],
   });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
@@ -161,12 +164,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const probing = config.availabilityProbeMs ? setInterval(() => void operatorRoutes.status().catch(() => {}), config.availabilityProbeMs) : null;
   probing?.unref();
 
-  const publicLimiter = new RateLimiter(config.publicRatePerMinute);
-  // Per client, with a burst of a tenth of a minute's allowance.
-  const clientRate = config.clientRatePerMinute ?? 60_000;
-  const clientLimiter = new RateLimiter(clientRate, Math.max(10, Math.ceil(clientRate / 10)));
-  const publicWait = (req: IncomingMessage): number => {
-    const wait = publicLimiter.take(req.socket.remoteAddress ?? 'unknown');
+  const trustedProxies = new Set(config.trustedProxies ?? []);
+  const rateLimits = await gatewayLimits(config.publicRatePerMinute, config.clientRatePerMinute ?? 60_000, config.rateLimitStore ?? null);
+  const publicWait = async (req: IncomingMessage): Promise<number> => {
+    const wait = await rateLimits.public.take(clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies));
     if (wait > 0) metrics.rateLimited('public');
     return wait;
   };
@@ -185,12 +186,30 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
    * lists and conduct reports (PublicAccessPolicy) — checked before anything is executed.
    */
   const servePublic = (req: IncomingMessage, res: ServerResponse, requestId: string, idHeader: Record<string, string>): void => {
-    const wait = publicWait(req);
-    if (wait > 0) {
-      req.resume();
-      sendGraphQLError(res, 429, 'RATE_LIMITED', `too many requests from this address: retry in ${wait} s`, { ...idHeader, 'retry-after': String(wait) });
+    publicWait(req).then(
+      (wait) => {
+        if (wait > 0) {
+          req.resume();
+          sendGraphQLError(res, 429, 'RATE_LIMITED', `too many requests from this address: retry in ${wait} s`, { ...idHeader, 'retry-after': String(wait) });
+          return;
+        }
+        servePublicAllowed(req, res, requestId, idHeader);
+      },
+      (err: unknown) => limitUnavailable(req, res, requestId, idHeader, err),
+    );
+  };
+
+  /** A limit whose store is down and fails closed: 503 with retry-after, nothing executed. */
+  const limitUnavailable = (req: IncomingMessage, res: ServerResponse, requestId: string, idHeader: Record<string, string>, err: unknown): void => {
+    req.resume();
+    if (err instanceof LimitStoreUnavailableError) {
+      sendGraphQLError(res, 503, 'RATE_LIMIT_UNAVAILABLE', err.message, { ...idHeader, 'retry-after': String(err.retryAfterSeconds) });
       return;
     }
+    fail(res, requestId, idHeader)(err);
+  };
+
+  const servePublicAllowed = (req: IncomingMessage, res: ServerResponse, requestId: string, idHeader: Record<string, string>): void => {
     if (req.method !== 'POST') {
       req.resume();
       sendGraphQLError(res, 405, 'METHOD_NOT_ALLOWED', 'the public endpoint takes POST with a JSON body', { ...idHeader, allow: 'POST' });
@@ -217,6 +236,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
+    traceRequest(req, res, 'gateway', { 'credit.request_id': requestId }, () => route(req, res, requestId));
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
     const idHeader = { [CallerHeader.requestId]: requestId };
     const path = (req.url ?? '/').split('?')[0]!;
     requestLog.observe(req, res, requestId, path);
@@ -241,14 +264,18 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
           return;
         }
         const { caller } = auth;
-        const wait = clientLimiter.take(caller.clientId);
-        if (wait > 0) {
-          req.resume();
-          metrics.rateLimited('graphql');
-          sendGraphQLError(res, 429, 'RATE_LIMITED', `client ${caller.clientId} sent too many requests: retry in ${wait} s`, { ...idHeader, 'retry-after': String(wait) });
-          return;
-        }
-        return readBody(req, config.maxBodyBytes).then((body) => executeGraphQL(server, req, res, body, async () => ({ caller, requestId }), idHeader));
+        return rateLimits.client.take(caller.clientId).then(
+          (wait) => {
+            if (wait > 0) {
+              req.resume();
+              metrics.rateLimited('graphql');
+              sendGraphQLError(res, 429, 'RATE_LIMITED', `client ${caller.clientId} sent too many requests: retry in ${wait} s`, { ...idHeader, 'retry-after': String(wait) });
+              return;
+            }
+            return readBody(req, config.maxBodyBytes).then((body) => executeGraphQL(server, req, res, body, async () => ({ caller, requestId }), idHeader));
+          },
+          (err: unknown) => limitUnavailable(req, res, requestId, idHeader, err),
+        );
       })
       .catch(fail(res, requestId, idHeader));
   };
@@ -273,6 +300,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await clients.close();
       await Promise.all(dataSources.map((s) => s.close()));
       await probe.close();
+      await rateLimits.close();
     },
   };
 }

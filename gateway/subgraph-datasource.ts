@@ -1,4 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { injectTraceContext } from '../subgraphs/kit/tracing.js';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
@@ -122,6 +123,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   ): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = context?.caller ? { ...headersOf(context.caller) } : { ...BASE_HEADERS };
     if (context?.requestId) headers[CallerHeader.requestId] = context.requestId;
+    injectTraceContext(headers);
     const query = prepared(request.query ?? '');
     const body = bodyOf(query, request.variables, request.operationName);
     if (this.options.signingSecret !== null) Object.assign(headers, signRequest(this.options.signingSecret, this.options.name, 'POST', this.path, headers, body));

@@ -5,6 +5,7 @@ import { stopOnSignals } from './listen.js';
 import { createLogger } from './logger.js';
 import { RECORD_ID_SECRET } from './record-ids.js';
 import { createSubgraph, type SubgraphDefinition } from './subgraph-server.js';
+import { startTracing, stopTracing } from './tracing.js';
 
 /**
  * Runs one subgraph as its own process, as production does: `PORT` (default: the service's own),
@@ -24,6 +25,7 @@ export async function serveSubgraph<L>(definition: SubgraphDefinition<L>, defaul
     ...(definition.productionSecrets ?? []),
   ]);
   const sweepMs = isDepartment ? envInt('EXPIRY_SWEEP_MS', 60_000, { min: 0, max: 86_400_000 }) : 0;
+  await startTracing(definition.name);
   const subgraph = await createSubgraph(definition, { database: databaseConfigFromEnv(definition.name) });
   const running = await subgraph.listen(port, host);
   createLogger(definition.name).info('subgraph listening', { url: running.url });
@@ -31,5 +33,6 @@ export async function serveSubgraph<L>(definition: SubgraphDefinition<L>, defaul
   stopOnSignals(definition.name, async () => {
     await sweeper.stop();
     await subgraph.close();
+    await stopTracing();
   });
 }

@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { parse } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import type { Knex } from 'knex';
 import { callerFromHeaders, CallerHeader, type Caller } from './caller.js';
 import { SignatureVerifier, signingConfigFromEnv, type SigningConfig } from './request-signing.js';
@@ -15,6 +15,7 @@ import { listen, type RunningServer } from './listen.js';
 import { createLogger } from './logger.js';
 import { maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
 import { accessPolicyPlugin } from './policy-plugin.js';
+import { traceQueries, traceRequest, traceResolvers } from './tracing.js';
 
 /** Result keys a subgraph never masks: the gateway joins entities on them. */
 const ENTITY_KEYS = new Set(['id', 'asOf']);
@@ -58,12 +59,25 @@ export interface Subgraph {
   close(): Promise<void>;
 }
 
+/** `Type.field` of every field that takes arguments (the ones worth a span of their own). */
+function fieldsWithArguments(document: DocumentNode): Set<string> {
+  const found = new Set<string>();
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    for (const field of def.fields ?? []) if (field.arguments?.length) found.add(`${def.name.value}.${field.name.value}`);
+  }
+  return found;
+}
+
 /** Opens the subgraph's database, runs its migrations and builds its GraphQL server (without listening). */
 export async function createSubgraph<L>(definition: SubgraphDefinition<L>, options: SubgraphOptions): Promise<Subgraph> {
   const db = await openDatabase(options.database);
   await migrate(db, definition.migrations);
   await definition.init?.(db);
-  const schema = buildSubgraphSchema([{ typeDefs: parse(definition.sdl), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }]);
+  traceQueries(db, options.database.engine);
+  const typeDefs = parse(definition.sdl);
+  const resolvers = traceResolvers(definition.resolvers as Record<string, unknown>, fieldsWithArguments(typeDefs));
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
   const server = new ApolloServer<SubgraphContext<L>>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -103,6 +117,10 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
     // The gateway's request id on every line: one request can be followed through every subgraph.
     const started = performance.now();
     res.once('close', () => log.debug('request', { requestId, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }));
+    traceRequest(req, res, `subgraph ${definition.name}`, { 'credit.subgraph': definition.name, 'credit.request_id': requestId }, () => serveGraphQL(req, res, requestId));
+  };
+
+  const serveGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
     readBody(req, maxBodyBytes)
       .then((body) => {
         const refusal = verifier.refuse(req.method ?? 'GET', req.url ?? '/', req.headers, body);

@@ -6,6 +6,7 @@ import { badInput, forbidden, notFound } from '../../kit/errors.js';
 import { DEPARTMENTS } from '../../services.js';
 import { readSdl, type PlatformContext, type PlatformModule } from '../module.js';
 import { pushTables } from './migrations/20261127001700_push.js';
+import { relayLeaseTable } from './migrations/20261204000100_relay_lease.js';
 import {
   acknowledgeUpTo,
   cancelSubscription,
@@ -112,7 +113,7 @@ function activeOnly(sub: SubscriptionRow): void {
 export const pushModule: PlatformModule = {
   name: 'push',
   sdl: readSdl(new URL('./schema.graphql', import.meta.url)),
-  migrations: [pushTables],
+  migrations: [pushTables, relayLeaseTable],
   resolvers: {
     PlatformQuery: {
       subscriptions: async (_root: unknown, _args: unknown, ctx: PlatformContext) => {

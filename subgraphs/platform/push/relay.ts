@@ -19,6 +19,7 @@ import {
   toEntry,
   type SourceEvent,
 } from './repository.js';
+import { RelayLease } from './relay-lease.js';
 import { signedHeaders } from './signature.js';
 
 /** Where the relay reports what it does: the shared JSON logger unless a test passes its own. */
@@ -52,6 +53,12 @@ export interface RelayConfig {
   retryMaxMs: number;
   /** Webhook subscriptions delivered to at the same time. */
   concurrency: number;
+  /**
+   * How long the lease of the active relay lasts (RELAY_LEASE_MS): with several relays running,
+   * only the holder works and another takes over within about this time of its death. Absent:
+   * this relay works without a lease (a relay alone, as some tests run it).
+   */
+  leaseMs?: number;
 }
 
 const DEPARTMENT_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -78,6 +85,7 @@ export function relayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayC
     retryBaseMs,
     retryMaxMs,
     concurrency: 8,
+    leaseMs: envInt('RELAY_LEASE_MS', 10_000, { min: 200, max: 600_000 }, env),
   };
 }
 
@@ -117,13 +125,46 @@ export class Relay {
   private readonly abort = new AbortController();
   /** Departments that cannot be read now: since when, failed rounds, the last error. */
   private readonly outages = new Map<string, { since: number; failures: number; lastError: string }>();
+  /** Decides which of several relays works; null when this one works alone. */
+  readonly lease: RelayLease | null;
+  private leaseTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly db: Knex,
     readonly config: RelayConfig,
     private readonly ownsDb = false,
     private readonly log: RelayLog = defaultLog,
-  ) {}
+  ) {
+    this.lease = config.leaseMs ? new RelayLease(db, config.leaseMs) : null;
+  }
+
+  /** Whether this relay may copy and deliver now: it holds the lease, or works without one. */
+  active(): boolean {
+    return !this.stopping && (this.lease === null || this.lease.holds());
+  }
+
+  /** Renews or takes the lease; says so when this relay becomes active or stands by. */
+  private async holdLease(): Promise<void> {
+    if (!this.lease || this.stopping) return;
+    const held = await this.lease.hold().catch((err: unknown) => {
+      this.log.error(`push relay: the lease cannot be read or renewed: ${(err as Error).message}`);
+      return this.lease!.holds();
+    });
+    const role = held ? 'active' : 'standby';
+    if (role === this.role) return;
+    this.role = role;
+    if (held) {
+      this.log.log(`push relay: active (lease term ${this.lease.currentTerm}, ${this.lease.holder})`);
+      // Start now rather than at the end of a standby's pause.
+      clearTimeout(this.timer);
+      if (!this.stopping) this.timer = setTimeout(() => this.loop(), 0);
+    } else {
+      this.log.log(`push relay: standing by while another relay holds the lease (${this.lease.holder})`);
+    }
+  }
+
+  private role: 'active' | 'standby' | null = null;
+  private loop: () => void = () => {};
 
   /** Opens the platform database (creating the push tables if the platform has not yet) and builds a relay. */
   static async open(database: DatabaseConfig, config: RelayConfig, log: RelayLog = defaultLog): Promise<Relay> {
@@ -149,26 +190,37 @@ export class Relay {
 
   /** Runs rounds every `pollMs` until stopped: copy the outboxes, then start webhook deliveries. */
   start(): void {
+    let running = false;
     const loop = (): void => {
-      if (this.stopping) return;
+      if (this.stopping || running) return;
+      running = true;
       this.round = (async () => {
+        if (!this.active()) return;
         await this.relayOnce();
         await this.startDeliveries();
       })().catch((err: unknown) => this.log.error(`push relay: round failed: ${(err as Error).message}`));
       void this.round.then(() => {
+        running = false;
         if (!this.stopping) this.timer = setTimeout(loop, this.config.pollMs);
       });
     };
-    loop();
+    this.loop = loop;
+    if (this.lease) {
+      const every = Math.max(50, Math.floor(this.lease.leaseMs / 4));
+      this.leaseTimer = setInterval(() => void this.holdLease(), every);
+      void this.holdLease().then(loop);
+    } else loop();
   }
 
   /** Stops the rounds, cancels webhook requests under way (not counted as failures) and waits for everything. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
+    clearInterval(this.leaseTimer);
     this.abort.abort(new Error('relay stopping'));
     await this.round;
     await Promise.allSettled([...this.inFlight.values()]);
+    await this.lease?.release().catch((err: unknown) => this.log.error(`push relay: the lease could not be released: ${(err as Error).message}`));
     if (this.ownsDb) await this.db.destroy();
   }
 
@@ -200,7 +252,7 @@ export class Relay {
   private async relayDepartment(department: string): Promise<number> {
     let added = 0;
     try {
-      for (let page = 0; page < PAGES_PER_ROUND && !this.stopping; page++) {
+      for (let page = 0; page < PAGES_PER_ROUND && this.active(); page++) {
         const cursor = await relayCursor(this.db, department);
         const events = await this.fetchEvents(department, cursor);
         added += await appendToFeed(this.db, department, events);
@@ -260,7 +312,7 @@ export class Relay {
   /** Starts deliveries to due webhook subscriptions that are not being delivered already, up to the concurrency. */
   private async startDeliveries(): Promise<void> {
     const free = this.config.concurrency - this.inFlight.size;
-    if (free <= 0 || this.stopping) return;
+    if (free <= 0 || !this.active()) return;
     const due = await dueWebhooks(this.db, new Date().toISOString(), await feedHorizon(this.db), [...this.inFlight.keys()]);
     for (const sub of due.slice(0, free)) {
       const task = this.deliver(sub.id)
@@ -291,7 +343,7 @@ export class Relay {
   /** Delivers batch after batch to one subscription while they succeed; returns the entries delivered. */
   private async deliver(id: string): Promise<number> {
     let delivered = 0;
-    while (!this.stopping) {
+    while (this.active()) {
       const now = Date.now();
       if (!(await claimDelivery(this.db, id, iso(now), iso(now + this.config.webhookTimeoutMs + 5000)))) return delivered;
       const sub = await findSubscription(this.db, id);
