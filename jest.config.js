@@ -23,9 +23,11 @@ const engineSuites = readdirSync('tests')
 
 /** @type {import('jest').Config} */
 export default {
-  // Suites start whole stacks, several child processes and Chromium: one file at a time keeps
-  // two cores from being shared between suites, which would make their waits a matter of luck.
-  maxWorkers: 1,
+  // Two files at a time: most of a suite's time is spent waiting (processes starting, a silent
+  // source's timeout, a relay's lease), so two workers on two cores halve the run. Tests wait on
+  // conditions, not clocks, and every process-level file has its own port range, so they may share
+  // the machine. JEST_WORKERS=1 runs one file at a time.
+  maxWorkers: Number(process.env.JEST_WORKERS ?? 2),
   testTimeout: 240_000,
   // A handle a failed test leaves open (a pool waiting on a transaction that never ends) must not
   // keep the run alive until CI's hard limit: exit once the results are in. Find such a handle
