@@ -8,7 +8,6 @@ import { legalPersonId } from '../scripts/demo-data/identities.js';
 import { entryHash, GENESIS_HASH, type AuditRow } from '../subgraphs/kit/audit.js';
 import { addDays, today } from '../subgraphs/kit/clock.js';
 import { engines } from './kit/engines.js';
-import { TEST_MYSQL_URL } from './kit/mysql.js';
 import { runTs } from './kit/processes.js';
 import { TestStack } from './kit/stack.js';
 import { suite } from './kit/suite.js';
@@ -35,11 +34,7 @@ for (const { engine, skip } of await engines()) {
 
     beforeAll(async () => {
       stack = await TestStack.start({ engine });
-      const platform = stack.subgraphs.get('platform')!.database;
-      env =
-        platform.engine === 'sqlite'
-          ? { DATA_DIR: path.dirname(platform.file) }
-          : { DATABASE_URL: TEST_MYSQL_URL, DATABASE_PREFIX: platform.database.slice(0, -'platform'.length) };
+      env = stack.databaseEnv();
       const input = { subjectId: legalPersonId(9700), category: 'DISHONEST_JUDGMENT_DEBTOR', decisionNo: '(2026)湘0102执封1号', decidedOn: addDays(today(), -10), summary: '拒不履行' };
       recordId = (await ok(PUBLISH, { input }, 'demo-courts-key')).courts.publishRecord.id;
       objectionId = (await ok(`mutation($id: ID!) { courts { fileObjection(input: { recordId: $id, reason: "已履行" }) { id } } }`, { id: recordId }, 'demo-platform-key')).courts.fileObjection.id;

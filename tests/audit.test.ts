@@ -63,11 +63,7 @@ for (const { engine, skip } of await engines()) {
 
     beforeAll(async () => {
       stack = await TestStack.start({ engine });
-      const platform = stack.subgraphs.get('platform')!.database;
-      env =
-        platform.engine === 'sqlite'
-          ? { DATA_DIR: path.dirname(platform.file) }
-          : { DATABASE_URL: TEST_MYSQL_URL, DATABASE_PREFIX: platform.database.slice(0, -'platform'.length) };
+      env = stack.databaseEnv();
     });
     afterAll(async () => stack?.close());
 

@@ -1,14 +1,12 @@
 import assert from './assert.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { legalPersonId } from '../../scripts/demo-data/identities.js';
 import { addDays, today } from '../../subgraphs/kit/clock.js';
 import type { DatabaseConfig } from '../../subgraphs/kit/database.js';
 import type { RelayConfig } from '../../subgraphs/platform/push/relay.js';
 import { PushHeader, verifySignature } from '../../subgraphs/platform/push/signature.js';
 import { DEPARTMENTS } from '../../subgraphs/services.js';
-import { TEST_MYSQL_URL } from './mysql.js';
 import type { TestStack } from './stack.js';
 
 /** Helpers of the information-push suites: publishing, subscribing, reading feeds, a webhook receiver, the outboxes as ground truth. */
@@ -62,15 +60,9 @@ export function platformDatabase(stack: TestStack): DatabaseConfig {
 /** The environment a relay child process needs to reach the stack's gateway and platform database. */
 export function relayEnv(stack: TestStack, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, RELAY_GATEWAY_URL: stack.gatewayUrl, ...extra };
-  const db = platformDatabase(stack);
-  if (db.engine === 'sqlite') {
-    delete env.DATABASE_URL;
-    env.DATA_DIR = path.dirname(db.file);
-  } else {
-    env.DATABASE_URL = TEST_MYSQL_URL;
-    env.DATABASE_PREFIX = db.database.slice(0, -'platform'.length);
-  }
-  return env;
+  // An SQLite stack: no DATABASE_URL of the parent's may send the relay to MySQL.
+  if (platformDatabase(stack).engine === 'sqlite') delete env.DATABASE_URL;
+  return { ...env, ...stack.databaseEnv() };
 }
 
 /** Helpers over one stack: publishing in any department, subscribing and reading the feed. */

@@ -112,6 +112,14 @@ export class TestStack {
     return this.subgraphs.get(name)!.subgraph.db;
   }
 
+  /** The settings a child process (audit:verify, a relay) needs to open this stack's databases. */
+  databaseEnv(): Record<string, string> {
+    const platform = this.subgraphs.get('platform')!.database;
+    return platform.engine === 'sqlite'
+      ? { DATA_DIR: path.dirname(platform.file) }
+      : { DATABASE_URL: TEST_MYSQL_URL, DATABASE_PREFIX: platform.database.slice(0, -'platform'.length) };
+  }
+
   url(name: ServiceName): string {
     return this.subgraphs.get(name)!.running!.url;
   }
