@@ -97,7 +97,11 @@ describe('webhook delivery: signed, retried with back-off, every entry once and 
     const published: string[] = [];
     for (let i = 0; i < 12; i++) published.push((await c.publish('finance', i % 2 ? 'BLACK' : 'other')).id);
     await until('several failed attempts', async () => receiver.attempts.filter((a) => a.status === 503).length >= failedBefore + 6);
-    const row = await stack.db('platform')('subscriptions').where({ id: sub.id }).first();
+    // The receiver counts an attempt before the relay has written its outcome: wait for the row too.
+    const row = await until('the failed attempts recorded on the subscription', async () => {
+      const r = await stack.db('platform')('subscriptions').where({ id: sub.id }).first();
+      return r && r.attempts >= 6 ? r : null;
+    });
     assert.ok(row.attempts >= 6);
     assert.match(row.last_error, /HTTP 503/);
     assert.ok(new Date(row.next_attempt_at).getTime() - Date.now() <= 400, 'the delay never exceeds the cap');
