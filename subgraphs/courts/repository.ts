@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readsOf } from '../kit/reads.js';
 
 export interface DebtorCaseRow {
   case_no: string;
@@ -20,9 +21,9 @@ export interface ConsumptionRestrictionRow {
 }
 
 export function debtorCasesOf(db: Knex, subjectIds: readonly string[]): Promise<DebtorCaseRow[]> {
-  return db<DebtorCaseRow>('debtor_cases').whereIn('subject_id', subjectIds).orderBy('filed_on');
+  return readsOf(db).all<DebtorCaseRow>('select * from debtor_cases where subject_id in (?) order by filed_on', [subjectIds]);
 }
 
 export function restrictionsOf(db: Knex, subjectIds: readonly string[]): Promise<ConsumptionRestrictionRow[]> {
-  return db<ConsumptionRestrictionRow>('consumption_restrictions').whereIn('subject_id', subjectIds).orderBy('issued_on');
+  return readsOf(db).all<ConsumptionRestrictionRow>('select * from consumption_restrictions where subject_id in (?) order by issued_on', [subjectIds]);
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readsOf } from '../kit/reads.js';
 
 export interface DischargePermitRow {
   permit_no: string;
@@ -20,9 +21,9 @@ export interface EnvironmentalPenaltyRow {
 }
 
 export function dischargePermitsOf(db: Knex, subjectIds: readonly string[]): Promise<DischargePermitRow[]> {
-  return db<DischargePermitRow>('discharge_permits').whereIn('subject_id', subjectIds).orderBy([{ column: 'issued_on' }, { column: 'permit_no' }]);
+  return readsOf(db).all<DischargePermitRow>('select * from discharge_permits where subject_id in (?) order by issued_on, permit_no', [subjectIds]);
 }
 
 export function environmentalPenaltiesOf(db: Knex, subjectIds: readonly string[]): Promise<EnvironmentalPenaltyRow[]> {
-  return db<EnvironmentalPenaltyRow>('environmental_penalties').whereIn('subject_id', subjectIds).orderBy([{ column: 'decided_on' }, { column: 'decision_no' }]);
+  return readsOf(db).all<EnvironmentalPenaltyRow>('select * from environmental_penalties where subject_id in (?) order by decided_on, decision_no', [subjectIds]);
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readsOf } from '../kit/reads.js';
 
 export type LoanStanding = 'NORMAL' | 'OVERDUE' | 'SETTLED';
 
@@ -23,9 +24,9 @@ export interface CreditLoanRow {
 }
 
 export function subsidiesOf(db: Knex, subjectIds: readonly string[]): Promise<SubsidyRow[]> {
-  return db<SubsidyRow>('fiscal_subsidies').whereIn('subject_id', subjectIds).orderBy(['granted_on', 'grant_no']);
+  return readsOf(db).all<SubsidyRow>('select * from fiscal_subsidies where subject_id in (?) order by granted_on, grant_no', [subjectIds]);
 }
 
 export function creditLoansOf(db: Knex, subjectIds: readonly string[]): Promise<CreditLoanRow[]> {
-  return db<CreditLoanRow>('credit_loans').whereIn('subject_id', subjectIds).orderBy(['granted_on', 'contract_no']);
+  return readsOf(db).all<CreditLoanRow>('select * from credit_loans where subject_id in (?) order by granted_on, contract_no', [subjectIds]);
 }

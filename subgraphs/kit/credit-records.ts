@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readsOf } from './reads.js';
 import { today } from './clock.js';
 import DataLoader from 'dataloader';
 import { groupLoader } from './loaders.js';
@@ -66,7 +67,7 @@ export function toCreditRecord(department: string, row: CreditRecordRow, asOf?: 
 
 /** Current versions of the records of many subjects, in one statement. */
 export function currentRecordsOf(db: Knex, subjectIds: readonly string[]): Promise<CreditRecordRow[]> {
-  return db<CreditRecordRow>('credit_records').whereIn('subject_id', subjectIds).whereNull('valid_to').orderBy('row_id');
+  return readsOf(db).all<CreditRecordRow>('select * from credit_records where subject_id in (?) and valid_to is null order by row_id', [subjectIds]);
 }
 
 export interface RecordFilter {
@@ -100,11 +101,10 @@ export function recordsLoader(db: Knex) {
 
 /** The versions of many subjects' records that were current at one moment, in one statement. */
 export function recordsAsOf(db: Knex, subjectIds: readonly string[], asOf: string): Promise<CreditRecordRow[]> {
-  return db<CreditRecordRow>('credit_records')
-    .whereIn('subject_id', subjectIds)
-    .where('valid_from', '<=', asOf)
-    .andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', asOf))
-    .orderBy('row_id');
+  return readsOf(db).all<CreditRecordRow>(
+    'select * from credit_records where subject_id in (?) and valid_from <= ? and (valid_to is null or valid_to > ?) order by row_id',
+    [subjectIds, asOf, asOf],
+  );
 }
 
 const SEPARATOR = '\u0000';

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { Kind, parse, type DocumentNode } from 'graphql';
@@ -12,6 +16,7 @@ import { migrate, openDatabase, type DatabaseConfig, type Migration } from './da
 import type { ProductionSetting } from './env.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from './http.js';
 import { listen, type RunningServer } from './listen.js';
+import { closeReads } from './reads.js';
 import { createLogger } from './logger.js';
 import { maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
 import { accessPolicyPlugin } from './policy-plugin.js';
@@ -83,6 +88,9 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors,
     plugins: [
+      // Cache hints mean nothing between the gateway and a subgraph, and computing them wraps every
+      // field's resolver: off.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       maskErrorsPlugin(definition.name),
@@ -156,6 +164,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
     async close() {
       await running?.close();
       await server.stop();
+      closeReads(db);
       await db.destroy();
     },
   };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readsOf } from '../kit/reads.js';
 
 /** 登记状态 Registration status of an enterprise, as stored in `registrations.status`. */
 export type RegistrationStatus = 'EXISTING' | 'SUSPENDED' | 'REVOKED' | 'CANCELLED' | 'RESCINDED' | 'MOVED_OUT';
@@ -49,18 +50,14 @@ export interface RepresentationRow {
 }
 
 export function registrationsOf(db: Knex, subjectIds: readonly string[]): Promise<RegistrationRow[]> {
-  return db<RegistrationRow>('registrations').whereIn('subject_id', subjectIds);
+  return readsOf(db).all<RegistrationRow>('select * from registrations where subject_id in (?)', [subjectIds]);
 }
 
 /** Licences and penalties of many subjects in one statement; the view splits them by kind. */
 export function decisionsOf(db: Knex, subjectIds: readonly string[]): Promise<AdministrativeDecisionRow[]> {
-  return db<AdministrativeDecisionRow>('administrative_decisions')
-    .whereIn('subject_id', subjectIds)
-    .orderBy([{ column: 'decided_on' }, { column: 'decision_no' }]);
+  return readsOf(db).all<AdministrativeDecisionRow>('select * from administrative_decisions where subject_id in (?) order by decided_on, decision_no', [subjectIds]);
 }
 
 export function representationsOf(db: Knex, personIds: readonly string[]): Promise<RepresentationRow[]> {
-  return db<RepresentationRow>('representations')
-    .whereIn('person_id', personIds)
-    .orderBy([{ column: 'from_date' }, { column: 'enterprise_id' }]);
+  return readsOf(db).all<RepresentationRow>('select * from representations where person_id in (?) order by from_date, enterprise_id', [personIds]);
 }

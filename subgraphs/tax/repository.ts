@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readsOf } from '../kit/reads.js';
 
 export type TaxCreditGrade = 'A' | 'B' | 'M' | 'C' | 'D';
 
@@ -19,9 +20,9 @@ export interface TaxArrearRow {
 }
 
 export function gradesOf(db: Knex, subjectIds: readonly string[]): Promise<TaxGradeRow[]> {
-  return db<TaxGradeRow>('tax_credit_grades').whereIn('subject_id', subjectIds).orderBy('year');
+  return readsOf(db).all<TaxGradeRow>('select * from tax_credit_grades where subject_id in (?) order by year', [subjectIds]);
 }
 
 export function arrearsOf(db: Knex, subjectIds: readonly string[]): Promise<TaxArrearRow[]> {
-  return db<TaxArrearRow>('tax_arrears').whereIn('subject_id', subjectIds).orderBy(['since', 'arrear_id']);
+  return readsOf(db).all<TaxArrearRow>('select * from tax_arrears where subject_id in (?) order by since, arrear_id', [subjectIds]);
 }

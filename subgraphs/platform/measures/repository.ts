@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { appendAudit, systemActor, type AuditActor } from '../../kit/audit.js';
 import { sealRows } from '../../kit/audit-seals.js';
 import { lockForWrite } from '../../kit/database.js';
+import { readsOf } from '../../kit/reads.js';
 import type { MeasureContent, MeasureVersion } from './types.js';
 
 interface MeasureRow {
@@ -63,9 +64,35 @@ function toRow(code: string, version: number, content: MeasureContent, retired: 
   };
 }
 
-/** The current version of every measure, retired ones included, by code. */
+/** The catalogue last read by each pool, with the state of the table it was read at. */
+const catalogues = new WeakMap<Knex, { state: string; measures: MeasureVersion[] }>();
+
+/**
+ * The current version of every measure, retired ones included, by code. Every check needs it, so
+ * it is kept between requests and read again only when the table has changed: every change of
+ * the catalogue inserts a row (a new version) in the transaction that closes the old one, so the
+ * largest row id and the row count name the table's state. Another platform replica's change is
+ * seen by the next check, as it would be if the rows were read every time. The state is read
+ * before the rows: a change committed in between makes the next call read them again.
+ */
 export async function currentMeasures(db: Knex): Promise<MeasureVersion[]> {
-  return (await db<MeasureRow>('measures').whereNull('valid_to').orderBy('code')).map(fromRow);
+  const reads = readsOf(db);
+  const [head] = await reads.all<{ last: number | string | null; total: number | string }>('select max(row_id) as last, count(*) as total from measures', []);
+  const state = `${head?.last ?? 0}/${head?.total ?? 0}`;
+  const cached = catalogues.get(db);
+  if (cached?.state === state) return cached.measures;
+  const measures = deepFreeze((await reads.all<MeasureRow>('select * from measures where valid_to is null order by code', [])).map(fromRow));
+  catalogues.set(db, { state, measures });
+  return measures;
+}
+
+/** Shared between requests: nothing may change them in place. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The versions in force at a moment: what a check made then was evaluated against. */

@@ -1,0 +1,111 @@
+import Database, { type Statement } from 'better-sqlite3';
+import type { Knex } from 'knex';
+import { inSpan, tracingEnabled } from './tracing.js';
+
+/**
+ * The reads on the path of every check and view (a department's rows of a batch of subjects, the
+ * measure catalogue, stored checks), sent as plain SQL straight to the driver instead of through
+ * knex's query builder, which costs more CPU than the statement itself: on a check, building,
+ * compiling and preparing the statements was a quarter of a department's CPU. knex stays for
+ * everything else (writes, transactions, migrations, the rarer queries).
+ *
+ * SQLite: a second connection to the same file, read-only by use, with each statement prepared
+ * once. In WAL mode (openDatabase sets it) a reader sees the last committed state and never waits
+ * for the writer; it never sees a transaction in progress, which a read through knex's single
+ * connection could. MySQL: a connection of knex's pool, and mysql2's own placeholders.
+ *
+ * SQL is written with `?` placeholders. A list (the ids of a batch) is written `in (?)` and passed
+ * as one array parameter: mysql2 expands it, and on SQLite it becomes
+ * `in (select value from json_each(?))` with the list as JSON, so one prepared statement serves
+ * every batch size (SQLite probes the index for each value, as for a literal list).
+ */
+export interface Reads {
+  all<R>(sql: string, params: readonly unknown[]): Promise<R[]>;
+}
+
+interface ReadsImpl extends Reads {
+  close(): void;
+}
+
+const readers = new WeakMap<Knex, ReadsImpl>();
+
+/**
+ * The fast reader of a knex instance, created on first use. Each statement is also announced as
+ * the pool's `query` event (`{ sql, bindings, method }`, the text and values sent), so what
+ * listens to a pool's statements (a statement count, a capture) sees these too.
+ */
+export function readsOf(db: Knex): Reads {
+  let reads = readers.get(db);
+  if (!reads) {
+    reads = db.client.config.client === 'better-sqlite3' ? sqliteReads(db) : mysqlReads(db);
+    readers.set(db, reads);
+  }
+  return reads;
+}
+
+/** Closes the fast reader of a knex instance, if it has one (before `db.destroy()`). */
+export function closeReads(db: Knex): void {
+  readers.get(db)?.close();
+  readers.delete(db);
+}
+
+const IN_LIST = /\bin \(\?\)/gi;
+
+function traced<R>(system: 'sqlite' | 'mysql', sql: string, run: () => Promise<R[]>): Promise<R[]> {
+  if (!tracingEnabled()) return run();
+  const operation = sql.trimStart().split(/\s/, 1)[0]!.toLowerCase();
+  return inSpan(`SQL ${operation}`, { 'db.system.name': system, 'db.operation.name': operation, 'db.query.text': sql.slice(0, 2000) }, run);
+}
+
+function sqliteReads(db: Knex): ReadsImpl {
+  const file = (db.client.config.connection as { filename: string }).filename;
+  const conn = new Database(file, { fileMustExist: true });
+  conn.pragma('busy_timeout = 5000');
+  /** Prepared statements by SQL text: a fixed, small set (the code's own statements). */
+  const prepared = new Map<string, Statement>();
+  const statement = (sql: string): Statement => {
+    let stmt = prepared.get(sql);
+    if (!stmt) {
+      stmt = conn.prepare(sql.replace(IN_LIST, 'in (select value from json_each(?))'));
+      prepared.set(sql, stmt);
+    }
+    return stmt;
+  };
+  return {
+    all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+      return traced('sqlite', sql, async () => {
+        const values = params.map((p) => (Array.isArray(p) ? JSON.stringify(p) : p));
+        const stmt = statement(sql);
+        db.emit('query', { sql: stmt.source, bindings: values, method: 'select' });
+        return stmt.all(...values) as R[];
+      });
+    },
+    close() {
+      if (conn.open) conn.close();
+    },
+  };
+}
+
+interface MysqlConnection {
+  query(sql: string, values: readonly unknown[], callback: (err: Error | null, rows: unknown) => void): void;
+}
+
+function mysqlReads(db: Knex): ReadsImpl {
+  const client = db.client as { acquireConnection(): Promise<MysqlConnection>; releaseConnection(conn: MysqlConnection): Promise<void> };
+  return {
+    all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+      return traced('mysql', sql, async () => {
+        // An empty list would be `in ()`, which MySQL refuses; it matches nothing.
+        if (params.some((p) => Array.isArray(p) && p.length === 0)) return [];
+        const conn = await client.acquireConnection();
+        db.emit('query', { sql, bindings: params, method: 'select' });
+        try {
+          return await new Promise<R[]>((resolve, reject) => conn.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
+        } finally {
+          await client.releaseConnection(conn);
+        }
+      });
+    },
+    close() {},
+  };
+}
