@@ -28,6 +28,7 @@ import type { Knex } from 'knex';
 import type { Caller, Role } from './caller.js';
 import { lockForWrite } from './database.js';
 import { insertMany } from './insert-many.js';
+import { runStatement } from './sql.js';
 
 /** `prev_hash` of the first entry: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -170,9 +171,8 @@ function chainEntries(head: { seq: number; hash: string }, entries: readonly Aud
  */
 async function lockHead(trx: Knex.Transaction): Promise<{ seq: number; hash: string }> {
   await lockForWrite(trx, 'audit_head');
-  const query = trx('audit_head').where({ id: 1 }).first('seq', 'hash');
-  if (trx.client.config.client === 'mysql2') query.forUpdate();
-  const head = (await query) as { seq: number | string; hash: string } | undefined;
+  const forUpdate = trx.client.config.client === 'mysql2' ? ' for update' : '';
+  const [head] = (await runStatement<{ seq: number | string; hash: string }>(trx, `select seq, hash from audit_head where id = 1${forUpdate}`)).rows;
   if (!head) throw new Error('audit_head has no row: the head of the audit chain is lost, so nothing can be appended; run `npm run audit:verify`');
   return { seq: Number(head.seq), hash: head.hash };
 }
@@ -205,9 +205,8 @@ export async function appendAudit(trx: Knex.Transaction, entries: AuditEntry | r
   const head = await lockHead(trx);
   const now = new Date().toISOString();
   const rows = chainEntries(head, list, now);
-  if (rows.length === 1) await trx('audit_log').insert(rows[0]!);
-  else await insertMany(trx, 'audit_log', AUDIT_COLUMNS, rows);
+  await insertMany(trx, 'audit_log', AUDIT_COLUMNS, rows);
   const last = rows[rows.length - 1]!;
-  await trx('audit_head').where({ id: 1 }).update({ seq: last.seq, hash: last.hash, updated_at: now });
+  await runStatement(trx, 'update audit_head set seq = ?, hash = ?, updated_at = ? where id = 1', [last.seq, last.hash, now]);
   return rows;
 }

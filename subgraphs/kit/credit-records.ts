@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { readsOf } from './reads.js';
+import { readsOf } from './sql.js';
 import { today } from './clock.js';
 import DataLoader from 'dataloader';
 import { groupLoader } from './loaders.js';

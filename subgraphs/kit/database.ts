@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { runStatement } from './sql.js';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigError, envOptional, envString } from './env.js';
 
@@ -151,5 +152,6 @@ export async function databaseExists(config: DatabaseConfig): Promise<boolean> {
  */
 export async function lockForWrite(trx: Knex.Transaction, table: string): Promise<void> {
   if (trx.client.config.client !== 'better-sqlite3') return;
-  await trx.raw('update ?? set rowid = rowid where 0', [table]);
+  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`lockForWrite: ${JSON.stringify(table)} is not a table name`);
+  await runStatement(trx, `update ${table} set rowid = rowid where 0`);
 }

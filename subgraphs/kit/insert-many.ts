@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runStatement } from './sql.js';
 
 /**
  * Inserts many rows with one statement, so a batch costs the same number of statements as one
@@ -8,17 +9,19 @@ import type { Knex } from 'knex';
  */
 export async function insertMany<R extends object>(db: Knex, table: string, columns: readonly (keyof R & string)[], rows: readonly R[]): Promise<void> {
   if (rows.length === 0) return;
-  if (db.client.config.client !== 'better-sqlite3') {
-    await db(table).insert(rows as R[]);
-    return;
+  for (const name of [table, ...columns]) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`insertMany: ${JSON.stringify(name)} is not a table or column name`);
   }
-  const payload = rows.map((row) =>
+  const values = rows.map((row) =>
     columns.map((column) => {
       const value = (row as Record<string, unknown>)[column];
       return typeof value === 'boolean' ? (value ? 1 : 0) : value ?? null;
     }),
   );
-  const names = columns.map(() => '??').join(', ');
+  if (db.client.config.client !== 'better-sqlite3') {
+    await runStatement(db, `insert into ${table} (${columns.join(', ')}) values ?`, [values]);
+    return;
+  }
   const select = columns.map((_column, i) => `json_extract(value, '$[${i}]')`).join(', ');
-  await db.raw(`insert into ?? (${names}) select ${select} from json_each(?)`, [table, ...columns, JSON.stringify(payload)]);
+  await runStatement(db, `insert into ${table} (${columns.join(', ')}) select ${select} from json_each(?)`, [JSON.stringify(values)]);
 }

@@ -16,7 +16,7 @@ import { migrate, openDatabase, type DatabaseConfig, type Migration } from './da
 import type { ProductionSetting } from './env.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson } from './http.js';
 import { listen, type RunningServer } from './listen.js';
-import { closeReads } from './reads.js';
+import { closeReads } from './sql.js';
 import { createLogger } from './logger.js';
 import { maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
 import { accessPolicyPlugin } from './policy-plugin.js';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { readsOf } from '../kit/reads.js';
+import { readsOf } from '../kit/sql.js';
 
 /** 登记状态 Registration status of an enterprise, as stored in `registrations.status`. */
 export type RegistrationStatus = 'EXISTING' | 'SUSPENDED' | 'REVOKED' | 'CANCELLED' | 'RESCINDED' | 'MOVED_OUT';

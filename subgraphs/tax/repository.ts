@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { readsOf } from '../kit/reads.js';
+import { readsOf } from '../kit/sql.js';
 
 export type TaxCreditGrade = 'A' | 'B' | 'M' | 'C' | 'D';
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { appendAudit, systemActor, type AuditActor } from '../../kit/audit.js';
 import { sealRows } from '../../kit/audit-seals.js';
 import { lockForWrite } from '../../kit/database.js';
-import { readsOf } from '../../kit/reads.js';
+import { readsOf } from '../../kit/sql.js';
 import type { MeasureContent, MeasureVersion } from './types.js';
 
 interface MeasureRow {

@@ -3,6 +3,9 @@ import type { Knex } from 'knex';
 import { inSpan, tracingEnabled } from './tracing.js';
 
 /**
+ * Plain SQL sent straight to the driver, for the statements on the path of every check: the reads
+ * (`readsOf`) and the writes that store a check and its audit entry (`runStatement`). Why:
+ *
  * The reads on the path of every check and view (a department's rows of a batch of subjects, the
  * measure catalogue, stored checks), sent as plain SQL straight to the driver instead of through
  * knex's query builder, which costs more CPU than the statement itself: on a check, building,
@@ -76,7 +79,7 @@ function sqliteReads(db: Knex): ReadsImpl {
       return traced('sqlite', sql, async () => {
         const values = params.map((p) => (Array.isArray(p) ? JSON.stringify(p) : p));
         const stmt = statement(sql);
-        db.emit('query', { sql: stmt.source, bindings: values, method: 'select' });
+        db.client.emit('query', { sql: stmt.source, bindings: values, method: 'select' });
         return stmt.all(...values) as R[];
       });
     },
@@ -98,7 +101,7 @@ function mysqlReads(db: Knex): ReadsImpl {
         // An empty list would be `in ()`, which MySQL refuses; it matches nothing.
         if (params.some((p) => Array.isArray(p) && p.length === 0)) return [];
         const conn = await client.acquireConnection();
-        db.emit('query', { sql, bindings: params, method: 'select' });
+        db.client.emit('query', { sql, bindings: params, method: 'select' });
         try {
           return await new Promise<R[]>((resolve, reject) => conn.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
         } finally {
@@ -108,4 +111,49 @@ function mysqlReads(db: Knex): ReadsImpl {
     },
     close() {},
   };
+}
+
+/** What a statement run by `runStatement` answered: its rows (a select), or how many rows it changed. */
+export interface StatementResult<R> {
+  rows: R[];
+  changes: number;
+}
+
+/** Prepared statements of each SQLite connection knex holds (a pool's or a transaction's). */
+const preparedByConnection = new WeakMap<object, Map<string, Statement>>();
+
+/**
+ * Runs one statement on the connection knex itself would use: the transaction's own when `db` is
+ * a transaction, else one of the pool's. On SQLite the statement is prepared once per connection
+ * (knex prepares it again on every call) and booleans are bound as 1 and 0, as knex binds them;
+ * on MySQL it is mysql2's `query` (an array parameter is a list, an array of arrays a multi-row
+ * VALUES). Announced as the pool's `query` event like knex's own statements.
+ */
+export async function runStatement<R = unknown>(db: Knex, sql: string, params: readonly unknown[] = []): Promise<StatementResult<R>> {
+  const system = db.client.config.client === 'better-sqlite3' ? 'sqlite' : 'mysql';
+  const client = db.client as { acquireConnection(): Promise<unknown>; releaseConnection(conn: unknown): Promise<void> };
+  const run = async (): Promise<StatementResult<R>> => {
+    const conn = await client.acquireConnection();
+    try {
+      db.client.emit('query', { sql, bindings: params, method: 'raw' });
+      if (system === 'sqlite') {
+        const sqlite = conn as Database.Database;
+        let prepared = preparedByConnection.get(sqlite);
+        if (!prepared) preparedByConnection.set(sqlite, (prepared = new Map()));
+        let stmt = prepared.get(sql);
+        if (!stmt) prepared.set(sql, (stmt = sqlite.prepare(sql)));
+        const values = params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+        if (stmt.reader) return { rows: stmt.all(...values) as R[], changes: 0 };
+        return { rows: [], changes: stmt.run(...values).changes };
+      }
+      const result = await new Promise<unknown>((resolve, reject) =>
+        (conn as MysqlConnection).query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))),
+      );
+      if (Array.isArray(result)) return { rows: result as R[], changes: 0 };
+      return { rows: [], changes: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
+    } finally {
+      await client.releaseConnection(conn);
+    }
+  };
+  return tracingEnabled() ? traced(system, sql, async () => [await run()]).then(([r]) => r!) : run();
 }
