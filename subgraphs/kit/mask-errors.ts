@@ -23,19 +23,27 @@ export function maskInternalErrors(formatted: GraphQLFormattedError, error: unkn
 
 /** Logs the internal errors of a request with its request id before they are masked. */
 export function maskErrorsPlugin(service: string): ApolloServerPlugin<{ requestId: string }> {
-  const log = createLogger(service);
+  const logErrors = internalErrorLogger(service);
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ contextValue, errors }) {
-          for (const error of errors) {
-            if (!isClientError(error) && !(error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) {
-              const original = unwrapResolverError(error);
-              log.error('internal error, masked in the answer', { requestId: contextValue.requestId, path: error.path?.join('.'), err: original instanceof Error ? original : new Error(String(original)) });
-            }
-          }
+          logErrors(errors, contextValue.requestId);
         },
       };
     },
+  };
+}
+
+/** Logs the internal errors among `errors` (those `maskInternalErrors` will hide) with the request id. */
+export function internalErrorLogger(service: string): (errors: readonly GraphQLError[], requestId: string) => void {
+  const log = createLogger(service);
+  return (errors, requestId) => {
+    for (const error of errors) {
+      if (!isClientError(error) && !(error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) {
+        const original = unwrapResolverError(error);
+        log.error('internal error, masked in the answer', { requestId, path: error.path?.join('.'), err: original instanceof Error ? original : new Error(String(original)) });
+      }
+    }
   };
 }

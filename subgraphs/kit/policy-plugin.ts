@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Caller } from './caller.js';
 import { maskIdentityNumbers, maskIdentityNumbersIn } from './identity-masking.js';
 import { policyError, refuseOperation, seesFullIdentity } from './policy.js';
@@ -25,18 +26,30 @@ export function accessPolicyPlugin<C extends { caller: Caller | null }>(options:
           if (refusal) throw policyError(refusal);
         },
         async willSendResponse({ response, contextValue }) {
-          if (seesFullIdentity(contextValue.caller) || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          if (result.data) maskIdentityNumbers(result.data, options.keepWhole);
-          if (result.errors) {
-            result.errors = result.errors.map((e) => ({
-              ...e,
-              message: maskIdentityNumbersIn(e.message),
-              ...(e.extensions ? { extensions: maskIdentityNumbers(JSON.parse(JSON.stringify(e.extensions))) as Record<string, unknown> } : {}),
-            }));
-          }
+          if (response.body.kind === 'single') maskAnswerFor(contextValue.caller, response.body.singleResult, options.keepWhole);
         },
       };
     },
   };
+}
+
+/**
+ * Masks resident identity numbers in an answer, in place, for a caller who may not see them in
+ * full (data, error messages and extensions); nothing for one who may. `keepWhole`: result keys
+ * left as they are (a subgraph's entity keys).
+ */
+export function maskAnswerFor(
+  caller: Caller | null,
+  result: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] },
+  keepWhole?: ReadonlySet<string>,
+): void {
+  if (seesFullIdentity(caller)) return;
+  if (result.data) maskIdentityNumbers(result.data, keepWhole);
+  if (result.errors) {
+    result.errors = result.errors.map((e) => ({
+      ...e,
+      message: maskIdentityNumbersIn(e.message),
+      ...(e.extensions ? { extensions: maskIdentityNumbers(JSON.parse(JSON.stringify(e.extensions))) as Record<string, unknown> } : {}),
+    }));
+  }
 }

@@ -18,8 +18,10 @@ import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError, sendJson
 import { listen, type RunningServer } from './listen.js';
 import { closeReads } from './sql.js';
 import { createLogger } from './logger.js';
-import { maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
-import { accessPolicyPlugin } from './policy-plugin.js';
+import { fastGraphQL } from './fast-graphql.js';
+import { internalErrorLogger, maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
+import { refuseOperation } from './policy.js';
+import { accessPolicyPlugin, maskAnswerFor } from './policy-plugin.js';
 import { traceQueries, traceRequest, traceResolvers } from './tracing.js';
 
 /** Result keys a subgraph never masks: the gateway joins entities on them. */
@@ -103,6 +105,14 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
   // The caller headers are believed only on a request the gateway signed.
   const verifier = new SignatureVerifier(options.signing ?? signingConfigFromEnv(), definition.name);
 
+  const logInternalErrors = internalErrorLogger(definition.name);
+  const fast = fastGraphQL<SubgraphContext<L>>(schema, {
+    refuse: (document, operationName, variables, context) => refuseOperation(schema, document, operationName, variables, context.caller),
+    didEncounterErrors: (errors, context) => logInternalErrors(errors, context.requestId),
+    formatError: maskInternalErrors,
+    willSendResponse: (answer, context) => maskAnswerFor(context.caller, answer, ENTITY_KEYS),
+  });
+
   const log = createLogger(definition.name);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = (req.headers[CallerHeader.requestId] as string | undefined) ?? randomUUID();
@@ -136,12 +146,17 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
           sendGraphQLError(res, 401, 'UNAUTHENTICATED', `refused: ${refusal}`);
           return;
         }
-        return executeGraphQL(server, req, res, body, async () => ({
+        const contextOf = async (): Promise<SubgraphContext<L>> => ({
           db,
           loaders: definition.createLoaders(db),
           caller: callerFromHeaders(req.headers),
           requestId,
-        }));
+        });
+        return fast(req.method, req.headers, body, contextOf).then((answer) => {
+          if (!answer) return executeGraphQL(server, req, res, body, contextOf);
+          res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer.body) });
+          res.end(answer.body);
+        });
       })
       .catch((err: unknown) => {
         if (err instanceof BodyTooLargeError) sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
