@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { CallerHeader, type Role } from '../subgraphs/kit/caller.js';
 import { ErrorCode } from '../subgraphs/kit/errors.js';
 import { BodyTooLargeError, executeGraphQL, readBody, sendGraphQLError } from '../subgraphs/kit/http.js';
@@ -127,6 +127,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No subgraph sends cache hints and no answer is cached by HTTP: computing them wrapped every field.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       knownOperationPlugin<GatewayContext>(),
       ...(development ? [] : [accessPolicyPlugin<GatewayContext>()]),
