@@ -15,6 +15,7 @@ import { listen, type RunningServer } from './listen.js';
 import { createLogger } from './logger.js';
 import { maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
 import { accessPolicyPlugin } from './policy-plugin.js';
+import { captureQueries } from './sql-capture.js';
 import { traceQueries, traceRequest, traceResolvers } from './tracing.js';
 
 /** Result keys a subgraph never masks: the gateway joins entities on them. */
@@ -75,6 +76,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
   await migrate(db, definition.migrations);
   await definition.init?.(db);
   traceQueries(db, options.database.engine);
+  captureQueries(db, options.database.engine, definition.name);
   const typeDefs = parse(definition.sdl);
   const resolvers = traceResolvers(definition.resolvers as Record<string, unknown>, fieldsWithArguments(typeDefs));
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
