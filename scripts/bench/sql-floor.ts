@@ -26,9 +26,16 @@ export interface SqlFloorJob extends PhaseJob {
   sqliteFiles?: Record<string, string>;
   mysql?: { url: string; databases: Record<string, string> };
   checks: CapturedCheck[];
-  /** Checks in flight at once (MySQL; SQLite runs one at a time, its driver is synchronous). */
+  /** Checks in flight at once (MySQL, at most MYSQL_CONCURRENCY; SQLite runs one at a time, its driver is synchronous). */
   connections: number;
 }
+
+/**
+ * The most checks in flight on MySQL, and connections per database: a pool per subgraph database,
+ * beside the stack's own pools, must stay under the server's max_connections (151 by default).
+ * Enough to keep the one process busy; the floor measures CPU per check, not the server's width.
+ */
+export const MYSQL_CONCURRENCY = 4;
 
 /** Runs statements of one subgraph's database. */
 interface Engine {
@@ -125,16 +132,18 @@ function openMysql(config: { url: string; databases: Record<string, string> }, c
     run,
     async check(body) {
       const held = new Map<string, mysql.PoolConnection>();
+      // Once a subgraph's first write opened its transaction, its later statements (reads too,
+      // as the subgraph's own) go through that connection.
       const inTransaction = async (s: ReplayStatement) => {
-        if (!s.write) return run(s);
         let c = held.get(s.subgraph);
+        if (!c && !s.write) return run(s);
         if (!c) {
           c = await pool(s).getConnection();
           held.set(s.subgraph, c);
           await c.query('START TRANSACTION');
         }
-        await c.execute(s.sql, s.bindings as never[]);
-        return null;
+        const [result] = await c.execute(s.sql, s.bindings as never[]);
+        return s.write ? null : rows(result);
       };
       try {
         return await body(inTransaction);
@@ -182,7 +191,8 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 
 await serveLoadJob<SqlFloorJob>('scripts/bench/sql-floor.ts', async (job) => {
   if (job.checks.length === 0) throw new Error('sql-floor: no captured check to replay');
-  const engine = job.engine === 'sqlite' ? openSqlite(job.sqliteFiles ?? {}) : openMysql(job.mysql!, job.connections);
+  const inFlight = job.engine === 'sqlite' ? 1 : Math.max(1, Math.min(job.connections, MYSQL_CONCURRENCY));
+  const engine = job.engine === 'sqlite' ? openSqlite(job.sqliteFiles ?? {}) : openMysql(job.mysql!, inFlight);
   const checks: Prepared[] = job.checks.map((c) => {
     const statements = toReplay(c.statements);
     return { subject: c.subject, statements, sequences: sequenceValues(statements) };
@@ -195,15 +205,21 @@ await serveLoadJob<SqlFloorJob>('scripts/bench/sql-floor.ts', async (job) => {
   }
   // Subject substitution: a check of one subject with another's id in its place reads what the
   // subgraphs read for the other when both checks ran the same statements (same shape).
+  // (The subgraphs run concurrently, so the order of statements across subgraphs varies from
+  // check to check: shapes are compared in a canonical order, subgraph and statement text.)
+  const shapeKey = (s: ReplayStatement) => `${s.subgraph}\n${s.sql}\n${s.bindings.length}`;
+  const canonical = (list: readonly ReplayStatement[]) => [...list].sort((x, y) => (shapeKey(x) < shapeKey(y) ? -1 : shapeKey(x) > shapeKey(y) ? 1 : 0));
+  const shapes = checks.map((c) => canonical(c.statements));
   let pairs = 0;
   let agree = 0;
   for (let i = 0; i + 1 < checks.length && pairs < 20; i++) {
-    const a = checks[i]!;
-    const b = checks.find((c, j) => j > i && c.statements.length === a.statements.length && c.statements.every((s, k) => s.sql === a.statements[k]!.sql && s.bindings.length === a.statements[k]!.bindings.length));
-    if (!b) continue;
+    const a = shapes[i]!;
+    const j = shapes.findIndex((c, k) => k > i && c.length === a.length && c.every((s, n) => shapeKey(s) === shapeKey(a[n]!)));
+    if (j < 0) continue;
     pairs++;
-    const swapped = substituteSubject(a.statements, a.subject, b.subject).map((s, k) => ({ ...s, rows: b.statements[k]!.rows }));
-    if ((await replay(engine, { subject: b.subject, statements: swapped, sequences: a.sequences }, 1_000_000_000 + replays++)) === null) agree++;
+    const b = shapes[j]!;
+    const swapped = substituteSubject(a, checks[i]!.subject, checks[j]!.subject).map((s, n) => ({ ...s, rows: b[n]!.rows }));
+    if ((await replay(engine, { subject: checks[j]!.subject, statements: swapped, sequences: checks[i]!.sequences }, 1_000_000_000 + replays++)) === null) agree++;
   }
   console.log(
     `bench: sql-floor: ${checks.length} captured checks (${Math.round(checks.reduce((n, c) => n + c.statements.length, 0) / checks.length)} statements each on average) replayed once, every read as the subgraphs read it; ` +
@@ -222,24 +238,26 @@ await serveLoadJob<SqlFloorJob>('scripts/bench/sql-floor.ts', async (job) => {
         const check = checks[next++ % checks.length]!;
         const t0 = performance.now();
         let wrong: string | null;
+        let reason = 'rows differ';
         try {
           wrong = await replay(engine, check, 1_000_000_000 + replays++);
         } catch (err) {
           wrong = `error: ${(err as Error).message}`;
+          reason = 'SQL error';
         }
         latencies.push(performance.now() - t0);
         out.responses++;
         out.subjects++;
         if (wrong) {
           out.errors++;
-          out.errorReasons['rows differ'] = (out.errorReasons['rows differ'] ?? 0) + 1;
+          out.errorReasons[reason] = (out.errorReasons[reason] ?? 0) + 1;
           if (out.errorSamples.length < 5) out.errorSamples.push(wrong.slice(0, 300));
         } else out.valid++;
         // SQLite answers synchronously: let the IPC channel breathe now and then.
         if (job.engine === 'sqlite' && out.responses % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     };
-    await Promise.all(Array.from({ length: job.engine === 'sqlite' ? 1 : job.connections }, connection));
+    await Promise.all(Array.from({ length: inFlight }, connection));
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const sorted = Float64Array.from(latencies).sort();
