@@ -742,7 +742,7 @@ async function main(): Promise<void> {
         gateway: null as number | null,
         subgraphs: otherSubgraphs ? Object.values(otherSubgraphs.pids) : Object.values(live.services).map((p) => p.pid),
         subgraphNames: otherSubgraphs ? Object.keys(otherSubgraphs.pids) : Object.keys(live.services),
-        database: mysqlUrl ? databaseServerPid() : null,
+        database: mysqlUrl ? databaseServerPid(Number(new URL(mysqlUrl).port || 3306)) : null,
       },
     };
     const publishShare = scenario.publish ? share() : undefined;

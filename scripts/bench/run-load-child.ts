@@ -61,6 +61,15 @@ function machineBusyMs(): number {
   }
 }
 
+/** A process's CPU so far, or 0 once it is gone (the database server is not ours to watch). */
+function cpuOrZero(pid: number): number {
+  try {
+    return processCpuMs(pid);
+  } catch {
+    return 0;
+  }
+}
+
 /** Runs one job in a fresh child process and returns its phases with the CPU of the measured one. */
 export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<ChildRun> {
   const { job } = options;
@@ -74,7 +83,7 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
     const each = subgraphPids.map((pid) => processCpuMs(pid));
     return {
       gateway: gatewayPid === null ? 0 : processTreeCpuMs(gatewayPid),
-      database: options.pids.database ? processCpuMs(options.pids.database) : 0,
+      database: options.pids.database ? cpuOrZero(options.pids.database) : 0,
       subgraphs: each.reduce((sum, ms) => sum + ms, 0),
       bySubgraph: names ? Object.fromEntries(names.map((name, i) => [name, each[i] ?? 0])) : {},
       machine: machineBusyMs(),
@@ -91,7 +100,14 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
       else resolve(value!);
     };
     child.on('message', (raw) => {
-      const m = raw as WorkerMessage;
+      try {
+        onMessage(raw as WorkerMessage);
+      } catch (err) {
+        // A process whose CPU is read is gone (it crashed): fail this run, not the bench's process.
+        done(err as Error);
+      }
+    });
+    const onMessage = (m: WorkerMessage) => {
       if (m.type === 'warmed') {
         warmup = m.warmup;
         before = read();
@@ -110,7 +126,7 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
       } else if (m.type === 'failed') {
         done(new Error(`${job.name}: load child failed: ${m.message}`));
       }
-    });
+    };
     child.once('exit', (code, signal) => done(new Error(`${job.name}: load child exited (${signal ?? `code ${code}`}) before its result`)));
     child.once('error', (err) => done(err));
     child.send({ type: 'job', job } satisfies ParentMessage<J>);
