@@ -35,7 +35,7 @@
  * subgraphs and the load generator on the others. Each round measures every scenario through
  * every target (the order of the targets rotates from round to round); the table shows medians
  * over the rounds, the ratios to Hive Gateway's best configuration and to the floor, and a line
- * per target of the issue (met / not met). Written to bench-results/latest.md and .json.
+ * per target of the issue (met / not met / reported). Written to bench-results/latest.md and .json.
  *
  * CPU: the gateway's (or the floor's), each subgraph process's and their sum, per request, from
  * /proc over the measured phase; "system CPU" is the gateway (or floor) plus all subgraphs.
@@ -47,7 +47,7 @@
  * Options: --rounds N (3) --duration S (6, per run) --batch-duration S (10, batch scenarios)
  * --warmup S (2, before each run) --stack-warmup S (40, through every gateway before any
  * measurement, shared among targets and scenarios) --connections N (32) --batch-connections N (4)
- * --batch-size N (1000) --subjects N (15000) --scenarios subject,check,batch-check,mixed
+ * --batch-size N (1000) --subjects N (15000) --scenarios subject,check,check-1,batch-check,mixed
  * --targets ours,ours-bare,hive,hive-router,floor,sql-floor --no-floor --quick (1 round, 3 s runs: a
  * smoke test, not figures) --baseline REF (also measure git revision REF's whole stack, target
  * `baseline`: its own seed into its own data, its subgraphs and gateway on ports base+40..) --sql-floor-checks N
@@ -85,6 +85,7 @@ import { buildQueryPlans, describePlan } from './bench/query-plans.js';
 import { checkoutBaseline, dropBaselineDatabases, startBaselineStack, type BaselineCheckout, type BaselineStack } from './bench/baseline.js';
 import { captureChecks, type CapturedCheck } from './bench/sql-capture-run.js';
 import type { SqlFloorJob } from './bench/sql-floor.js';
+import { sqlFloorConnections } from './bench/sql-replay.js';
 import {
   DEFAULT_TARGETS,
   isGatewayTarget,
@@ -808,7 +809,7 @@ async function main(): Promise<void> {
       for (const target of order) {
         if (!measures(name, target)) continue;
         const run = await runOnce(name, target, { warmupSeconds, durationSeconds: seconds });
-        results.push(toResult({ scenario: name, target, round: r, connections: target === 'sql-floor' && engine === 'sqlite' ? 1 : conns, batchSize: isBatchMode(name) ? batchSize : 1, durationSeconds: seconds }, run));
+        results.push(toResult({ scenario: name, target, round: r, connections: target === 'sql-floor' ? sqlFloorConnections(mysqlUrl ? 'mysql' : 'sqlite', conns) : conns, batchSize: isBatchMode(name) ? batchSize : 1, durationSeconds: seconds }, run));
         logResult(results.at(-1)!);
       }
     }

@@ -156,7 +156,7 @@ export function summarise(results: readonly RunResult[], scenarios: readonly Loa
         cpuMsPerRequest: round(median(runs.map((r) => r.cpuMsPerRequest)), 3),
         subgraphsCpuMsPerRequest: round(median(runs.map((r) => r.subgraphsCpuMsPerRequest)), 3),
         subgraphCpu: Object.fromEntries(
-          [...new Set(runs.flatMap((r) => Object.keys(r.subgraphCpuMsPerRequest ?? {})))].map((name) => [name, round(median(runs.map((r) => r.subgraphCpuMsPerRequest?.[name] ?? 0)), 3)]),
+          [...new Set(runs.flatMap((r) => Object.keys(r.subgraphCpuMsPerRequest ?? {})))].sort().map((name) => [name, round(median(runs.map((r) => r.subgraphCpuMsPerRequest?.[name] ?? 0)), 3)]),
         ),
         systemCpuMsPerRequest: round(median(runs.map((r) => r.systemCpuMsPerRequest ?? r.cpuMsPerRequest + r.subgraphsCpuMsPerRequest)), 3),
         databaseCpuMsPerRequest: runs.some((r) => r.databaseCpuMsPerRequest != null) ? round(median(runs.map((r) => r.databaseCpuMsPerRequest ?? 0)), 3) : null,
@@ -359,12 +359,11 @@ export function details(summaries: readonly Summary[], results: readonly RunResu
       const each = Object.entries(s.subgraphCpu).map(([name, ms]) => `${name} ${ms}`).join(', ');
       parts.push(`subgraphs ${s.subgraphsCpuMsPerRequest} ms CPU/request${each ? ` (${each})` : ''}${s.idsPerRequest > 1 ? `, ${round(s.subgraphsCpuMsPerRequest / s.idsPerRequest, 4)} ms per subject` : ''}`);
     }
-    if (s.databaseCpuMsPerRequest !== null) parts.push(`MySQL server ${s.databaseCpuMsPerRequest} ms CPU/request`);
     parts.push(`p90 ${round(median(runs.map((r) => r.measured.latencyMs.p90)), 1)} ms`);
     const loadGen = runs.map((r) => r.loadGeneratorCpuPercent).filter((f): f is number => f !== null);
     if (loadGen.length) parts.push(`load generator ${median(loadGen)}% of a core`);
     const database = runs.map((r) => r.databaseCpuPercent).filter((f): f is number => f !== null);
-    if (database.length) parts.push(`MySQL server ${median(database)}% of a core`);
+    if (database.length) parts.push(`MySQL server ${s.databaseCpuMsPerRequest ?? 0} ms CPU/request (${median(database)}% of a core)`);
     parts.push(`other processes ${s.otherCpuPercent}% of a core${engine === 'mysql' && !database.length ? ' (including the MySQL server)' : ''}`);
     const reasons: Record<string, number> = {};
     for (const r of runs) for (const [k, v] of Object.entries(r.measured.errorReasons)) reasons[k] = (reasons[k] ?? 0) + v;

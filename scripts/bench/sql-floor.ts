@@ -17,7 +17,7 @@ import mysql from 'mysql2/promise';
 import type { CapturedCheck } from './sql-capture-run.js';
 import { serveLoadJob, type PhaseJob } from './load-child.js';
 import type { LoadPhaseResult } from './protocol.js';
-import { freshWrites, sequenceValues, substituteSubject, toReplay, type ReplayStatement } from './sql-replay.js';
+import { freshWrites, sequenceValues, sqlFloorConnections, substituteSubject, toReplay, type ReplayStatement } from './sql-replay.js';
 
 export interface SqlFloorJob extends PhaseJob {
   name: string;
@@ -26,16 +26,11 @@ export interface SqlFloorJob extends PhaseJob {
   sqliteFiles?: Record<string, string>;
   mysql?: { url: string; databases: Record<string, string> };
   checks: CapturedCheck[];
-  /** Checks in flight at once (MySQL, at most MYSQL_CONCURRENCY; SQLite runs one at a time, its driver is synchronous). */
+  /** The scenario's connections (the checks in flight: sqlFloorConnections). */
   connections: number;
 }
 
-/**
- * The most checks in flight on MySQL, and connections per database: a pool per subgraph database,
- * beside the stack's own pools, must stay under the server's max_connections (151 by default).
- * Enough to keep the one process busy; the floor measures CPU per check, not the server's width.
- */
-export const MYSQL_CONCURRENCY = 4;
+
 
 /** Runs statements of one subgraph's database. */
 interface Engine {
@@ -191,7 +186,7 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 
 await serveLoadJob<SqlFloorJob>('scripts/bench/sql-floor.ts', async (job) => {
   if (job.checks.length === 0) throw new Error('sql-floor: no captured check to replay');
-  const inFlight = job.engine === 'sqlite' ? 1 : Math.max(1, Math.min(job.connections, MYSQL_CONCURRENCY));
+  const inFlight = sqlFloorConnections(job.engine, job.connections);
   const engine = job.engine === 'sqlite' ? openSqlite(job.sqliteFiles ?? {}) : openMysql(job.mysql!, inFlight);
   const checks: Prepared[] = job.checks.map((c) => {
     const statements = toReplay(c.statements);

@@ -20,6 +20,19 @@ export interface ReplayStatement {
   rows: number | null;
 }
 
+/**
+ * The most checks the sql-floor has in flight on MySQL, and its connections per database: a pool
+ * per subgraph database, beside the stack's own pools, must stay under the server's
+ * max_connections (151 by default). Enough to keep its one process busy: it measures CPU per
+ * check, not the server's width. (SQLite: one check at a time, the driver is synchronous.)
+ */
+export const MYSQL_CONCURRENCY = 4;
+
+/** How many checks the sql-floor has in flight for a scenario's connection count. */
+export function sqlFloorConnections(engine: 'sqlite' | 'mysql', connections: number): number {
+  return engine === 'sqlite' ? 1 : Math.max(1, Math.min(connections, MYSQL_CONCURRENCY));
+}
+
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 export function isWrite(sql: string): boolean {
