@@ -1001,6 +1001,7 @@ async function profileSubgraphs(env: NodeJS.ProcessEnv, host: string, pin: CoreP
   const urls: Record<string, string> = {};
   let window: { skipMs: number; untilMs: number }[] = [];
   let header = '';
+  let cpuBy: Record<string, number> = {};
   try {
     for (const [i, { name }] of SERVICES.entries()) {
       const dir = path.join(base, name);
@@ -1026,6 +1027,7 @@ async function profileSubgraphs(env: NodeJS.ProcessEnv, host: string, pin: CoreP
     const now = performance.now();
     window = started.map((s) => ({ skipMs: Math.round(now - s.spawnedAt - run.measured.elapsedMs), untilMs: Math.round(now - s.spawnedAt) }));
     const n = Math.max(1, run.measured.responses);
+    cpuBy = run.cpu.bySubgraph;
     header =
       `Loaded by the floor: ${round(run.measured.responses / (run.measured.elapsedMs / 1000), 1)} checks/s, ${run.measured.errors} errors; ` +
       `CPU per check with the profiler on: ${Object.entries(run.cpu.bySubgraph).map(([name, ms]) => `${name} ${round(ms / n, 3)} ms`).join(', ')} (total ${round(run.cpu.subgraphs / n, 3)} ms).`;
@@ -1036,6 +1038,10 @@ async function profileSubgraphs(env: NodeJS.ProcessEnv, host: string, pin: CoreP
   const sections: string[] = [`## Each subgraph under the check load\n\n${header}\n`];
   for (const [i, s] of started.entries()) {
     const file = readdirSync(s.dir).find((f) => f.endsWith('.cpuprofile'));
+    if ((cpuBy[s.name] ?? 0) < 100) {
+      sections.push(`### Subgraph ${s.name}\n\nHardly any work under the check load (${Math.round(cpuBy[s.name] ?? 0)} ms of CPU in the whole run): no summary.\n`);
+      continue;
+    }
     if (!file) {
       sections.push(`### ${s.name}\n\nno .cpuprofile written\n`);
       continue;
