@@ -51,7 +51,7 @@
  * --targets ours,ours-bare,hive,hive-router,floor,sql-floor --no-floor --quick (1 round, 3 s runs: a
  * smoke test, not figures) --baseline REF (also measure git revision REF's whole stack, target
  * `baseline`: its own seed into its own data, its subgraphs and gateway on ports base+40..) --sql-floor-checks N
- * (100: checks captured for the sql-floor) --profile (afterwards, a CPU profile of our gateway under
+ * (300, 100 with --quick: checks captured for the sql-floor) --profile (afterwards, a CPU profile of our gateway under
  * the check load) --profile-subgraphs (afterwards, a CPU profile of each subgraph process under the
  * check load, by the floor); both into bench-results/profile.md --profile-seconds S (20)
  * --port-base N (4400) --no-pin --no-seed --verbose --seed-timeout S (900)
@@ -131,7 +131,7 @@ const { values: opts } = parseArgs({
     scenarios: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
     targets: { type: 'string', default: DEFAULT_TARGETS.join(',') },
     baseline: { type: 'string' },
-    'sql-floor-checks': { type: 'string', default: '100' },
+    'sql-floor-checks': { type: 'string' },
     'profile-subgraphs': { type: 'boolean', default: false },
     'no-floor': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
@@ -182,7 +182,7 @@ const batchSize = intOption('batch-size', opts['batch-size'], 1, 1000);
 const portBase = intOption('port-base', opts['port-base'], 1024, 65000);
 const seedTimeoutSeconds = intOption('seed-timeout', opts['seed-timeout'], 10, 24 * 3600);
 const profileSeconds = intOption('profile-seconds', opts['profile-seconds'], 1, 600);
-const sqlFloorChecks = intOption('sql-floor-checks', opts['sql-floor-checks'], 1, 10_000);
+const sqlFloorChecks = intOption('sql-floor-checks', opts['sql-floor-checks'] ?? (quick ? '100' : '300'), 1, 10_000);
 
 function listOption<T extends string>(name: string, raw: string, known: readonly T[]): T[] {
   const list = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))] as T[];
