@@ -177,3 +177,10 @@ describe('SQL capture in the kit', () => {
     }
   });
 });
+
+describe('the baseline revision', () => {
+  it('refuses a REF that is not a commit of the repository, naming it', async () => {
+    const { checkoutBaseline } = await import('../../scripts/bench/baseline.js');
+    assert.throws(() => checkoutBaseline('no-such-revision-16b', () => {}), /--baseline no-such-revision-16b: not a commit of this repository/);
+  });
+});
