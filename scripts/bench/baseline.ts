@@ -119,7 +119,13 @@ export async function startBaselineStack(options: BaselineStackOptions): Promise
   options.log(`bench: baseline: seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   // Its own list of subgraphs and their default ports (offsets from its gateway's port).
-  const services = (await import(path.join(dir, 'subgraphs/services.ts'))) as { SERVICES: readonly { name: string; port: number }[]; GATEWAY_PORT: number };
+  const servicesFile = path.join(dir, 'subgraphs/services.ts');
+  const services = (existsSync(servicesFile) ? await import(servicesFile) : {}) as { SERVICES?: readonly { name: string; port: number }[]; GATEWAY_PORT?: number };
+  if (!Array.isArray(services.SERVICES) || typeof services.GATEWAY_PORT !== 'number') {
+    throw new Error(`baseline ${options.checkout.ref}: its subgraphs/services.ts does not export SERVICES and GATEWAY_PORT as this bench expects; it cannot launch that revision`);
+  }
+  const list = services.SERVICES;
+  const gatewayDefault = services.GATEWAY_PORT;
   const processes: BenchProcess[] = [];
   const stop = async () => {
     const gateway = processes.find((p) => p.name === 'baseline gateway');
@@ -130,8 +136,8 @@ export async function startBaselineStack(options: BaselineStackOptions): Promise
     const urls: Record<string, string> = {};
     const subgraphPids: Record<string, number> = {};
     await Promise.all(
-      services.SERVICES.map(async ({ name, port }) => {
-        const p = options.portBase + (port - services.GATEWAY_PORT);
+      list.map(async ({ name, port }) => {
+        const p = options.portBase + (port - gatewayDefault);
         const started = await startProcess({
           name: `baseline ${name}`,
           command: tsCommand(dir, `subgraphs/${name}/index.ts`),
