@@ -11,9 +11,15 @@
  *   floor        no gateway: scripts/bench/floor.ts calls the subgraphs directly with exactly the
  *                fetches of the gateway's query plan (keep-alive undici pools) — the least any
  *                gateway could cost for the same subgraph traffic
+ *   sql-floor    no gateway, no subgraphs: scripts/bench/sql-floor.ts runs the SQL statements the
+ *                subgraphs run for a check (captured from them, SQL_CAPTURE_FILE) with prepared
+ *                statements in one process — the data layer's floor (check and check-1 only)
+ *   baseline     another git revision of this project, its whole stack (--baseline REF; added to
+ *                the targets by that option): scripts/bench/baseline.ts
  * Scenarios (--scenarios):
  *   subject      one subject's view across all departments, a different subject on each request
  *   check        the check before approval an approval system sends for one subject
+ *   check-1      the same check at one connection: the service time, no queueing
  *   batch-check  `subjects(ids:) { creditCheck }` for 1,000 subjects
  *   mixed        checks, with a court publishing a new record (publishRecord) in place of every 10th
  *   batch        `subjects(ids:)` views of 1,000 subjects (not run unless asked for)
@@ -29,7 +35,10 @@
  * subgraphs and the load generator on the others. Each round measures every scenario through
  * every target (the order of the targets rotates from round to round); the table shows medians
  * over the rounds, the ratios to Hive Gateway's best configuration and to the floor, and a line
- * per target of the issue (met / not met). Written to bench-results/latest.md and .json.
+ * per target of the issue (met / not met / reported). Written to bench-results/latest.md and .json.
+ *
+ * CPU: the gateway's (or the floor's), each subgraph process's and their sum, per request, from
+ * /proc over the measured phase; "system CPU" is the gateway (or floor) plus all subgraphs.
  *
  * Data: SQLite in a temporary folder (removed afterwards), or `--data-dir DIR` to reuse one
  * (seeded only if empty). With DATABASE_URL set: MySQL databases `credit_bench_*` (or
@@ -38,10 +47,14 @@
  * Options: --rounds N (3) --duration S (6, per run) --batch-duration S (10, batch scenarios)
  * --warmup S (2, before each run) --stack-warmup S (40, through every gateway before any
  * measurement, shared among targets and scenarios) --connections N (32) --batch-connections N (4)
- * --batch-size N (1000) --subjects N (15000) --scenarios subject,check,batch-check,mixed
- * --targets ours,ours-bare,hive,hive-router,floor --no-floor --quick (1 round, 3 s runs: a smoke
- * test, not figures) --profile (afterwards, a CPU profile of our gateway under the check load:
- * bench-results/profile.md) --port-base N (4400) --no-pin --no-seed --verbose --seed-timeout S (900)
+ * --batch-size N (1000) --subjects N (15000) --scenarios subject,check,check-1,batch-check,mixed
+ * --targets ours,ours-bare,hive,hive-router,floor,sql-floor --no-floor --quick (1 round, 3 s runs: a
+ * smoke test, not figures) --baseline REF (also measure git revision REF's whole stack, target
+ * `baseline`: its own seed into its own data, its subgraphs and gateway on ports base+40..) --sql-floor-checks N
+ * (300, 100 with --quick: checks captured for the sql-floor) --profile (afterwards, a CPU profile of our gateway under
+ * the check load) --profile-subgraphs (afterwards, a CPU profile of each subgraph process under the
+ * check load, by the floor); both into bench-results/profile.md --profile-seconds S (20)
+ * --port-base N (4400) --no-pin --no-seed --verbose --seed-timeout S (900)
  * --render FILE.json (no measuring: writes bench-results/latest.md again from a run's .json).
  * `--scale-out` and `--mysql-scale` run scripts/bench-scale.ts instead (see there).
  */
@@ -69,7 +82,13 @@ import { databaseServerPid, startProcess, type BenchProcess } from './bench/proc
 import { summariseProfile } from './bench/profile-summary.js';
 import { isBatchMode, isCheckMode, type PublishShare } from './bench/protocol.js';
 import { buildQueryPlans, describePlan } from './bench/query-plans.js';
+import { checkoutBaseline, dropBaselineDatabases, startBaselineStack, type BaselineCheckout, type BaselineStack } from './bench/baseline.js';
+import { captureChecks, type CapturedCheck } from './bench/sql-capture-run.js';
+import type { SqlFloorJob } from './bench/sql-floor.js';
+import { sqlFloorConnections } from './bench/sql-replay.js';
 import {
+  DEFAULT_TARGETS,
+  isGatewayTarget,
   details,
   goalLines,
   goals,
@@ -110,7 +129,10 @@ const { values: opts } = parseArgs({
     'batch-connections': { type: 'string', default: '4' },
     'batch-size': { type: 'string', default: '1000' },
     scenarios: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
-    targets: { type: 'string', default: TARGET_NAMES.join(',') },
+    targets: { type: 'string', default: DEFAULT_TARGETS.join(',') },
+    baseline: { type: 'string' },
+    'sql-floor-checks': { type: 'string' },
+    'profile-subgraphs': { type: 'boolean', default: false },
     'no-floor': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -160,6 +182,7 @@ const batchSize = intOption('batch-size', opts['batch-size'], 1, 1000);
 const portBase = intOption('port-base', opts['port-base'], 1024, 65000);
 const seedTimeoutSeconds = intOption('seed-timeout', opts['seed-timeout'], 10, 24 * 3600);
 const profileSeconds = intOption('profile-seconds', opts['profile-seconds'], 1, 600);
+const sqlFloorChecks = intOption('sql-floor-checks', opts['sql-floor-checks'] ?? (quick ? '100' : '300'), 1, 10_000);
 
 function listOption<T extends string>(name: string, raw: string, known: readonly T[]): T[] {
   const list = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))] as T[];
@@ -172,11 +195,26 @@ function listOption<T extends string>(name: string, raw: string, known: readonly
 }
 const scenarioNames = listOption<ScenarioName>('scenarios', opts.scenarios, SCENARIO_NAMES);
 const targets = listOption<TargetName>('targets', opts.targets, TARGET_NAMES).filter((t) => !(opts['no-floor'] && t === 'floor'));
+if (opts.baseline !== undefined && !targets.includes('baseline')) targets.push('baseline');
+if (targets.includes('baseline') && !opts.baseline) {
+  console.error('--targets baseline: needs --baseline REF (the git revision to measure, e.g. --baseline 3d94bd2)');
+  process.exit(2);
+}
 if (targets.length === 0) {
   console.error('--targets: nothing left to measure');
   process.exit(2);
 }
-const gatewayTargets = targets.filter((t): t is Exclude<TargetName, 'floor'> => t !== 'floor');
+const gatewayTargets = targets.filter(isGatewayTarget);
+/** Scenarios the sql-floor replays: single checks (it replays the statements of one check). */
+const SQL_FLOOR_SCENARIOS: readonly ScenarioName[] = ['check', 'check-1'];
+const measures = (name: ScenarioName, target: TargetName) => target !== 'sql-floor' || SQL_FLOOR_SCENARIOS.includes(name);
+if (targets.includes('sql-floor') && !scenarioNames.some((n) => SQL_FLOOR_SCENARIOS.includes(n))) {
+  console.warn(`bench: warning: the sql-floor replays checks only (${SQL_FLOOR_SCENARIOS.join(', ')}), none of which is among --scenarios: it is not measured`);
+}
+const connectionsOf = (name: ScenarioName) => {
+  const kind = SCENARIOS[name].connections;
+  return kind === 'one' ? 1 : kind === 'batch' ? batchConnections : connections;
+};
 /** Hive Gateway does not sign its subgraph requests, and ours-bare does not either. */
 const signaturesOff = targets.some((t) => HIVE_TARGETS.includes(t) || t === 'ours-bare');
 const scenarioSeconds = (name: ScenarioName) => (isBatchMode(name) ? batchDurationSeconds : durationSeconds);
@@ -203,6 +241,9 @@ let worker: ChildProcess | undefined;
 let tempDir: string | undefined;
 let workDir: string | undefined;
 let dropMysqlPrefix: string | undefined;
+let baselineCheckout: BaselineCheckout | undefined;
+let baselineStack: BaselineStack | undefined;
+let baselineMysqlPrefix: string | undefined;
 /** Set once the MySQL server answered (seeded or served): only then are the bench databases dropped. */
 let mysqlUsed = false;
 let stopping = false;
@@ -221,6 +262,9 @@ function cleanup(): Promise<void> {
     await pending.catch(() => {});
     await Promise.all(extras.map((p) => p.stop()));
     await stack?.stop();
+    await baselineStack?.stop();
+    baselineCheckout?.remove();
+    if (baselineMysqlPrefix !== undefined && mysqlUrl) await dropBaselineDatabases(SERVICES.map((s) => s.name), { DATABASE_URL: mysqlUrl, DATABASE_PREFIX: baselineMysqlPrefix });
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     if (workDir) rmSync(workDir, { recursive: true, force: true });
     if (dropMysqlPrefix !== undefined && mysqlUrl && mysqlUsed) {
@@ -298,7 +342,14 @@ async function servedSupergraph(config: GatewayConfig): Promise<{ sdl: string; s
 }
 
 /** Runs a scenario once through a target (or through `override`, a gateway of the same kind started elsewhere). */
-type RunOnce = (name: ScenarioName, target: TargetName, phases: { warmupSeconds: number; durationSeconds: number }, override?: GatewayEndpoint) => Promise<ChildRun>;
+type RunOnce = (
+  name: ScenarioName,
+  target: TargetName,
+  phases: { warmupSeconds: number; durationSeconds: number },
+  override?: GatewayEndpoint,
+  /** The floor: other subgraphs than the stack's (the profiled ones), with their processes. */
+  subgraphs?: { urls: Record<string, string>; pids: Record<string, number> },
+) => Promise<ChildRun>;
 
 /** A gateway measured: where it listens, its process, and the headers a client of it sends besides its key. */
 interface GatewayEndpoint {
@@ -307,6 +358,8 @@ interface GatewayEndpoint {
   pid: number;
   /** Hive Gateway does not know our keys: the client sends the caller headers it forwards. */
   extraHeaders(token: string): Record<string, string>;
+  /** Its own subgraphs (the baseline's), by name; unset: the stack's. */
+  subgraphPids?: Record<string, number>;
 }
 
 interface RunShape {
@@ -321,10 +374,12 @@ interface RunShape {
 function toResult(shape: RunShape, { warmup, measured, cpu }: ChildRun): RunResult {
   const seconds = measured.elapsedMs / 1000;
   const n = Math.max(1, measured.responses);
-  const viaGateway = shape.target !== 'floor';
-  // The gateway's CPU from /proc; the floor's from its own accounting (it is also its load generator).
+  const viaGateway = isGatewayTarget(shape.target);
+  // The gateway's CPU from /proc; the floor's (and the sql-floor's) from its own accounting (it is also its load generator).
   const own = viaGateway ? cpu.gateway : measured.loadCpuMs;
   const accounted = (viaGateway ? cpu.gateway + cpu.subgraphs + measured.loadCpuMs : measured.loadCpuMs + cpu.subgraphs) + cpu.database;
+  // The sql-floor does without the subgraphs: the system is its one process.
+  const system = shape.target === 'sql-floor' ? own : own + cpu.subgraphs;
   const percent = (ms: number) => round((100 * ms) / measured.elapsedMs, 0);
   return {
     scenario: shape.scenario,
@@ -344,6 +399,9 @@ function toResult(shape: RunShape, { warmup, measured, cpu }: ChildRun): RunResu
     cpuPercent: percent(own),
     subgraphsCpuMsPerRequest: round(cpu.subgraphs / n, 3),
     subgraphsCpuPercent: percent(cpu.subgraphs),
+    subgraphCpuMsPerRequest: Object.fromEntries(Object.entries(cpu.bySubgraph).map(([name, ms]) => [name, round(ms / n, 3)])),
+    systemCpuMsPerRequest: round(system / n, 3),
+    databaseCpuMsPerRequest: cpu.database > 0 ? round(cpu.database / n, 3) : null,
     loadGeneratorCpuPercent: viaGateway ? percent(measured.loadCpuMs) : null,
     databaseCpuPercent: cpu.database > 0 ? percent(cpu.database) : null,
     otherCpuPercent: percent(Math.max(0, cpu.machine - accounted)),
@@ -359,7 +417,7 @@ function logResult(r: RunResult): void {
   const reasons = Object.entries(r.measured.errorReasons).map(([k, v]) => `${k} ×${v}`).join(', ');
   console.log(
     `bench:   ${r.target}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors${reasons ? ` (${reasons})` : ''}, ` +
-      `${r.cpuMsPerRequest} ms CPU/req (${r.cpuPercent}% of a core), subgraphs ${r.subgraphsCpuPercent}%` +
+      `${r.cpuMsPerRequest} ms CPU/req (${r.cpuPercent}% of a core), subgraphs ${r.subgraphsCpuMsPerRequest} ms/req (${r.subgraphsCpuPercent}%), system ${r.systemCpuMsPerRequest} ms/req` +
       `${r.loadGeneratorCpuPercent !== null ? `, load generator ${r.loadGeneratorCpuPercent}%` : ''}, other processes ${r.otherCpuPercent}%` +
       `${r.published ? `, ${r.published} published` : ''}`,
   );
@@ -491,7 +549,7 @@ async function main(): Promise<void> {
   let port = portBase + 20;
   if (gatewayTargets.some((t) => HIVE_TARGETS.includes(t))) ensureBenchPeers();
   for (const target of gatewayTargets) {
-    if (target === 'ours') continue;
+    if (target === 'ours' || target === 'baseline') continue;
     const p = port++;
     const t0 = Date.now();
     let started: BenchProcess;
@@ -523,6 +581,29 @@ async function main(): Promise<void> {
     console.log(`bench: ${target} up in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${endpoints.get(target)!.url} (pid ${started.pid})`);
   }
 
+  // The baseline: another revision's whole stack on its own data (seeded the same), ports base+40...
+  if (targets.includes('baseline')) {
+    const t0 = Date.now();
+    const checkout = (baselineCheckout = checkoutBaseline(opts.baseline!, (line) => console.log(line)));
+    const own = mysqlUrl ? { databasePrefix: `${databasePrefix}base_` } : { dataDir: path.join(workDir, 'baseline-data') };
+    if (own.databasePrefix) baselineMysqlPrefix = own.databasePrefix;
+    baselineStack = await (pending = startBaselineStack({
+      checkout,
+      env: gatewayProcessEnv,
+      ...own,
+      subjects: subjectCount,
+      host,
+      portBase: portBase + 40,
+      pin,
+      seedTimeoutMs: seedTimeoutSeconds * 1000,
+      output: opts.verbose ? 'inherit' : 'quiet',
+      log: (line) => console.log(line),
+      track: (p) => watch(p),
+    }));
+    endpoints.set('baseline', { name: 'baseline', url: baselineStack.gatewayUrl, pid: baselineStack.gatewayPid, extraHeaders: keyOnly, subgraphPids: baselineStack.subgraphPids });
+    console.log(`bench: baseline ${checkout.ref} (${checkout.commit}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${baselineStack.gatewayUrl} (pid ${baselineStack.gatewayPid})`);
+  }
+
   // The random population and the showcase subjects (always seeded), in a fixed shuffled order.
   // With the mixed scenario, some natural persons are kept apart for its publications and never
   // checked: a record published for a natural person changes no other subject's verdict (one for an
@@ -540,6 +621,7 @@ async function main(): Promise<void> {
   const publication = SCENARIOS.mixed.publish!;
   const queries = Object.fromEntries(scenarioNames.map((name) => [name, SCENARIOS[name].query])) as Record<string, string>;
   if (scenarioNames.includes('mixed')) queries.publish = publication.query;
+  if (opts.profile || opts['profile-subgraphs']) queries.check ??= SCENARIOS.check.query;
   const plans: Record<string, PlanNode> = buildQueryPlans(supergraph.sdl, queries);
   console.log(`bench: the floor follows the gateway's query plans over ${supergraph.source}`);
   const runTag = `BENCH-${Date.now().toString(36)}`;
@@ -555,7 +637,7 @@ async function main(): Promise<void> {
     const scenario = SCENARIOS[name];
     const label = scenarioLabel(name, batchSize);
     let request: NextRequest;
-    if (name === 'check' || name === 'mixed') request = { variables: { id: SHOWCASE_IDS.blackEnterprise }, expect: [SHOWCASE_IDS.blackEnterprise] };
+    if (name === 'check' || name === 'check-1' || name === 'mixed') request = { variables: { id: SHOWCASE_IDS.blackEnterprise }, expect: [SHOWCASE_IDS.blackEnterprise] };
     else if (name === 'batch-check') {
       const ids = [SHOWCASE_IDS.blackEnterprise, ...Array.from({ length: batchSize - 1 }, (_, i) => pool[i % pool.length]!)];
       request = { variables: { ids }, expect: ids };
@@ -614,8 +696,31 @@ async function main(): Promise<void> {
     console.log(`bench: the floor found the ${matter} verdict of each of the ${pool.length} subjects in ${((Date.now() - t0) / 1000).toFixed(1)} s: every check under load must give it`);
   }
 
+  // The sql-floor's statements: captured from a second, short-lived set of the subgraphs (on the
+  // same data, with SQL_CAPTURE_FILE) for the first checks of the check scenario's subjects, then
+  // stopped — nothing measured includes the capture.
+  let sqlFloorChecks_: CapturedCheck[] = [];
+  const sqlFloorScenario = scenarioNames.find((n) => SQL_FLOOR_SCENARIOS.includes(n));
+  if (targets.includes('sql-floor') && sqlFloorScenario) {
+    const t0 = Date.now();
+    const subjects = [SHOWCASE_IDS.blackEnterprise, ...pool.filter((id) => id !== SHOWCASE_IDS.blackEnterprise).slice(0, sqlFloorChecks - 1)];
+    sqlFloorChecks_ = await (pending = abortable(captureChecks({
+      services: SERVICES.map(({ name }, i) => ({ name, port: portBase + 50 + i })),
+      env: gatewayProcessEnv,
+      host,
+      cores: pin?.subgraphs,
+      dir: workDir,
+      plan: plans[sqlFloorScenario]!,
+      access: access(SCENARIOS[sqlFloorScenario].token),
+      subjects,
+      track: (p) => extras.push(p),
+    })));
+    const statements = sqlFloorChecks_.reduce((n, c) => n + c.statements.length, 0);
+    console.log(`bench: captured the SQL of ${sqlFloorChecks_.length} checks from the subgraphs (${statements} statements, ${(statements / sqlFloorChecks_.length).toFixed(1)} per check) in ${((Date.now() - t0) / 1000).toFixed(1)} s; capture is off for everything measured`);
+  }
+
   /** One run of a scenario through a target: the child process, its job and whose CPU to read. */
-  const runOnce: RunOnce = (name, target, phases, override) => {
+  const runOnce: RunOnce = (name, target, phases, override, otherSubgraphs) => {
     const scenario = SCENARIOS[name];
     const common = {
       name: `${scenarioLabel(name, batchSize)} via ${target}`,
@@ -625,7 +730,7 @@ async function main(): Promise<void> {
       mandatoryIds,
       ...(scenario.matter ? { expectedVerdicts: expectedByMatter.get(scenario.matter)! } : {}),
       ...(scenario.publish && publishPool.length ? { publishIds: publishPool } : {}),
-      connections: scenario.connections === 'batch' ? batchConnections : connections,
+      connections: connectionsOf(name),
       ...phases,
     };
     const limitMs = (phases.warmupSeconds + phases.durationSeconds + scenario.timeoutSeconds + 60) * 1000;
@@ -634,14 +739,34 @@ async function main(): Promise<void> {
       crashed,
       track: (c: ChildProcess | undefined) => (worker = c),
       guard: abortable,
-      pids: { gateway: null as number | null, subgraphs: Object.values(live.services).map((p) => p.pid), database: mysqlUrl ? databaseServerPid() : null },
+      pids: {
+        gateway: null as number | null,
+        subgraphs: otherSubgraphs ? Object.values(otherSubgraphs.pids) : Object.values(live.services).map((p) => p.pid),
+        subgraphNames: otherSubgraphs ? Object.keys(otherSubgraphs.pids) : Object.keys(live.services),
+        database: mysqlUrl ? databaseServerPid(Number(new URL(mysqlUrl).port || 3306)) : null,
+      },
     };
     const publishShare = scenario.publish ? share() : undefined;
+    if (target === 'sql-floor') {
+      if (!sqlFloorChecks_.length) throw new Error('sql-floor: no captured checks');
+      const job: SqlFloorJob = {
+        name: common.name,
+        warmupSeconds: phases.warmupSeconds,
+        durationSeconds: phases.durationSeconds,
+        engine: mysqlUrl ? 'mysql' : 'sqlite',
+        ...(mysqlUrl
+          ? { mysql: { url: mysqlUrl, databases: Object.fromEntries(SERVICES.map(({ name }) => [name, (databaseConfigFromEnv(name, gatewayProcessEnv) as { database: string }).database])) } }
+          : { sqliteFiles: Object.fromEntries(SERVICES.map(({ name }) => [name, (databaseConfigFromEnv(name, gatewayProcessEnv) as { file: string }).file])) }),
+        checks: sqlFloorChecks_,
+        connections: common.connections,
+      };
+      return runLoadChild({ ...base, file: 'scripts/bench/sql-floor.ts', job, cores: pin?.gateway });
+    }
     if (target === 'floor') {
       const job: FloorJob = {
         ...common,
         plan: plans[name]!,
-        subgraphs: access(scenario.token),
+        subgraphs: { ...access(scenario.token), ...(otherSubgraphs ? { urls: otherSubgraphs.urls } : {}) },
         ...(publishShare ? { publish: { plan: plans.publish!, subgraphs: access(publication.token), share: publishShare } } : {}),
       };
       return runLoadChild({ ...base, file: 'scripts/bench/floor.ts', job, cores: pin?.gateway });
@@ -656,7 +781,8 @@ async function main(): Promise<void> {
       headers: endpoint.extraHeaders(scenario.token),
       ...(publishShare ? { publish: { query: publication.query, token: publication.token, headers: endpoint.extraHeaders(publication.token), share: publishShare } } : {}),
     };
-    return runLoadChild({ ...base, pids: { ...base.pids, gateway: endpoint.pid }, file: 'scripts/bench-load.ts', job, cores: pin?.subgraphs });
+    const subgraphPids = endpoint.subgraphPids ? { subgraphs: Object.values(endpoint.subgraphPids), subgraphNames: Object.keys(endpoint.subgraphPids) } : {};
+    return runLoadChild({ ...base, pids: { ...base.pids, ...subgraphPids, gateway: endpoint.pid }, file: 'scripts/bench-load.ts', job, cores: pin?.subgraphs });
   };
 
   // A fresh gateway runs at about half speed for its first 15-20 s under load (JIT, heap sizing),
@@ -678,11 +804,12 @@ async function main(): Promise<void> {
     const order = targets.map((_, i) => targets[(i + r - 1) % targets.length]!);
     for (const name of scenarioNames) {
       const seconds = scenarioSeconds(name);
-      const connectionsOf = SCENARIOS[name].connections === 'batch' ? batchConnections : connections;
-      console.log(`bench: round ${r}/${rounds}, ${scenarioLabel(name, batchSize)}: ${connectionsOf} connections, ${warmupSeconds} s warm-up + ${seconds} s each`);
+      const conns = connectionsOf(name);
+      console.log(`bench: round ${r}/${rounds}, ${scenarioLabel(name, batchSize)}: ${conns} connection${conns === 1 ? '' : 's'}, ${warmupSeconds} s warm-up + ${seconds} s each`);
       for (const target of order) {
+        if (!measures(name, target)) continue;
         const run = await runOnce(name, target, { warmupSeconds, durationSeconds: seconds });
-        results.push(toResult({ scenario: name, target, round: r, connections: connectionsOf, batchSize: isBatchMode(name) ? batchSize : 1, durationSeconds: seconds }, run));
+        results.push(toResult({ scenario: name, target, round: r, connections: target === 'sql-floor' ? sqlFloorConnections(mysqlUrl ? 'mysql' : 'sqlite', conns) : conns, batchSize: isBatchMode(name) ? batchSize : 1, durationSeconds: seconds }, run));
         logResult(results.at(-1)!);
       }
     }
@@ -712,11 +839,23 @@ async function main(): Promise<void> {
     apolloGateway: readPackageVersion('@apollo/gateway'),
     supergraph: supergraph.source,
     plans: Object.fromEntries(Object.entries(plans).map(([name, plan]) => [name, describePlan(plan)])),
+    ...(baselineCheckout ? { baseline: `${baselineCheckout.ref} (commit ${baselineCheckout.commit}, node_modules ${baselineCheckout.modules === 'linked' ? 'the same as ours' : 'installed by npm ci'}), its own stack on its own data seeded with the same --subjects` } : {}),
+    ...(sqlFloorChecks_.length
+      ? { sqlFloor: `${sqlFloorChecks_.length} checks captured from the subgraphs (${(sqlFloorChecks_.reduce((n, c) => n + c.statements.length, 0) / sqlFloorChecks_.length).toFixed(1)} statements per check on average), replayed in turn` }
+      : {}),
   };
   const outDir = path.join(ROOT, 'bench-results');
   writeReport(meta, results, probeFailures, outDir);
 
-  if (opts.profile) await profileOurs(live, gatewayProcessEnv, host, pin, runOnce, outDir);
+  const profiles: string[] = [];
+  if (opts.profile) profiles.push(await profileOurs(live, gatewayProcessEnv, host, pin, runOnce, outDir));
+  if (opts['profile-subgraphs']) profiles.push(await profileSubgraphs(gatewayProcessEnv, host, pin, runOnce, outDir));
+  if (profiles.length) {
+    const md = `# CPU profiles under the check load (${new Date().toISOString()}, commit ${meta.commit ?? 'unknown'}, ${engine === 'sqlite' ? 'SQLite' : 'MySQL'})\n\n${profiles.join('\n')}`;
+    writeFileSync(path.join(outDir, 'profile.md'), md);
+    if (opts['profile-subgraphs']) console.log(`\n${profiles.at(-1)}`);
+    console.log('bench: written to bench-results/profile.md');
+  }
 }
 
 /** What a run knows about itself, written beside its results (and read back by --render). */
@@ -744,6 +883,10 @@ interface RunMeta {
   apolloGateway: string;
   supergraph: string;
   plans: Record<string, string>;
+  /** The baseline revision measured (--baseline REF), if any. */
+  baseline?: string;
+  /** How the sql-floor's statements were captured, if it ran. */
+  sqlFloor?: string;
 }
 
 type ProbeFailure = { target: string; what: string; reason: string };
@@ -759,7 +902,8 @@ function writeReport(meta: RunMeta, results: RunResult[], probeFailures: ProbeFa
     `${meta.engine === 'sqlite' ? 'SQLite' : 'MySQL'}, ${meta.subjects} demo subjects${meta.seeded ? '' : ' (not seeded by this run)'}. ` +
     `${meta.rounds} round(s); each run ${meta.warmupSeconds} s warm-up + ${meta.durationSeconds} s (${meta.batchDurationSeconds} s for batches), after ${meta.stackWarmupSeconds} s through every gateway before any measurement. ` +
     `${meta.pinning}. Signatures: ${meta.signatures}. Subgraph timeout ${meta.subgraphTimeoutMs} ms. ` +
-    `@apollo/gateway ${meta.apolloGateway}, @graphql-hive/gateway ${meta.hiveGateway}, @graphql-hive/router-runtime ${meta.hiveRouterRuntime}.`;
+    `@apollo/gateway ${meta.apolloGateway}, @graphql-hive/gateway ${meta.hiveGateway}, @graphql-hive/router-runtime ${meta.hiveRouterRuntime}.` +
+    `${meta.baseline ? ` Baseline: ${meta.baseline}.` : ''}${meta.sqlFloor ? ` sql-floor: ${meta.sqlFloor}.` : ''}`;
   const md = [
     `# Benchmark ${meta.date}`,
     '',
@@ -806,7 +950,7 @@ function readPackageVersion(name: string, root = ROOT): string {
  * through for --profile-seconds, stopped; its profile is summarised (self time by function and by
  * module) into bench-results/profile.md and kept as bench-results/gateway.cpuprofile.
  */
-async function profileOurs(live: StackHandle, env: NodeJS.ProcessEnv, host: string, pin: CorePinning | undefined, runOnce: RunOnce, outDir: string): Promise<void> {
+async function profileOurs(live: StackHandle, env: NodeJS.ProcessEnv, host: string, pin: CorePinning | undefined, runOnce: RunOnce, outDir: string): Promise<string> {
   const dir = path.join(workDir!, 'profile');
   mkdirSync(dir, { recursive: true });
   const p = portBase + 30;
@@ -839,8 +983,75 @@ async function profileOurs(live: StackHandle, env: NodeJS.ProcessEnv, host: stri
   if (!file) throw new Error('the profiled gateway wrote no .cpuprofile');
   copyFileSync(path.join(dir, file), path.join(outDir, 'gateway.cpuprofile'));
   const summary = summariseProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), ROOT, window);
-  writeFileSync(path.join(outDir, 'profile.md'), `# CPU profile of our gateway under the check load (${new Date().toISOString()})\n\n${summary}\n`);
-  console.log(`\n${summary}\nbench: written to bench-results/profile.md and bench-results/gateway.cpuprofile`);
+  console.log(`\n${summary}\nbench: kept as bench-results/gateway.cpuprofile`);
+  return `## Our gateway under the check load\n\n${summary}\n`;
+}
+
+/**
+ * A CPU profile of each subgraph process under the check load: a second set of the subgraphs
+ * (the same environment, on the subgraphs' core) started with `--cpu-prof`, loaded for
+ * --profile-seconds by the floor (on the gateway's core: exactly the subgraph requests our
+ * gateway's query plan makes, signed as the gateway signs them), stopped; each profile is
+ * summarised (self time by function and by package: graphql, @apollo/server, knex, the
+ * database driver, dataloader, the project's own files) and kept as bench-results/subgraph-NAME.cpuprofile.
+ */
+async function profileSubgraphs(env: NodeJS.ProcessEnv, host: string, pin: CorePinning | undefined, runOnce: RunOnce, outDir: string): Promise<string> {
+  const base = path.join(workDir!, 'profile-subgraphs');
+  const started: { name: string; dir: string; process: BenchProcess; spawnedAt: number }[] = [];
+  const urls: Record<string, string> = {};
+  let window: { skipMs: number; untilMs: number }[] = [];
+  let header = '';
+  let cpuBy: Record<string, number> = {};
+  try {
+    for (const [i, { name }] of SERVICES.entries()) {
+      const dir = path.join(base, name);
+      mkdirSync(dir, { recursive: true });
+      const port = portBase + 60 + i;
+      const spawnedAt = performance.now();
+      const p = await startProcess({
+        name: `profiled ${name}`,
+        file: `subgraphs/${name}/index.ts`,
+        nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+        env: { ...env, PORT: String(port), HOST: host },
+        cores: pin?.subgraphs,
+        readyUrl: `http://${host}:${port}/health/ready`,
+        readyTimeoutMs: 90_000,
+      });
+      extras.push(p);
+      started.push({ name, dir, process: p, spawnedAt });
+      urls[name] = `http://${host}:${port}/graphql`;
+    }
+    console.log(`bench: profiling each subgraph (${started.map((s) => `${s.name} pid ${s.process.pid}`).join(', ')}) under the check load by the floor for ${profileSeconds} s ...`);
+    const pids = Object.fromEntries(started.map((s) => [s.name, s.process.pid]));
+    const run = await runOnce('check', 'floor', { warmupSeconds: 3, durationSeconds: profileSeconds }, undefined, { urls, pids });
+    const now = performance.now();
+    window = started.map((s) => ({ skipMs: Math.round(now - s.spawnedAt - run.measured.elapsedMs), untilMs: Math.round(now - s.spawnedAt) }));
+    const n = Math.max(1, run.measured.responses);
+    cpuBy = run.cpu.bySubgraph;
+    header =
+      `Loaded by the floor: ${round(run.measured.responses / (run.measured.elapsedMs / 1000), 1)} checks/s, ${run.measured.errors} errors; ` +
+      `CPU per check with the profiler on: ${Object.entries(run.cpu.bySubgraph).map(([name, ms]) => `${name} ${round(ms / n, 3)} ms`).join(', ')} (total ${round(run.cpu.subgraphs / n, 3)} ms).`;
+    console.log(`bench: profiled run: ${header}`);
+  } finally {
+    await Promise.all(started.map((s) => s.process.stop(30_000)));
+  }
+  const sections: string[] = [`## Each subgraph under the check load\n\n${header}\n`];
+  for (const [i, s] of started.entries()) {
+    const file = readdirSync(s.dir).find((f) => f.endsWith('.cpuprofile'));
+    if ((cpuBy[s.name] ?? 0) < 100) {
+      sections.push(`### Subgraph ${s.name}\n\nHardly any work under the check load (${Math.round(cpuBy[s.name] ?? 0)} ms of CPU in the whole run): no summary.\n`);
+      continue;
+    }
+    if (!file) {
+      sections.push(`### ${s.name}\n\nno .cpuprofile written\n`);
+      continue;
+    }
+    copyFileSync(path.join(s.dir, file), path.join(outDir, `subgraph-${s.name}.cpuprofile`));
+    const summary = summariseProfile(JSON.parse(readFileSync(path.join(s.dir, file), 'utf8')), ROOT, { ...window[i]!, top: 15 });
+    sections.push(`### Subgraph ${s.name}\n\n${summary.replace(/^### /gm, '#### ')}\n`);
+  }
+  console.log(`bench: subgraph profiles kept as bench-results/subgraph-NAME.cpuprofile`);
+  return sections.join('\n');
 }
 
 // A hard bound on the whole run: seeding, start-up, and each run with its margins.
@@ -849,6 +1060,8 @@ const totalLimitMs =
   300_000 +
   stackWarmupSeconds * 3000 +
   (opts.profile ? (profileSeconds + 120) * 1000 : 0) +
+  (opts['profile-subgraphs'] ? (profileSeconds + 180) * 1000 : 0) +
+  (opts.baseline ? seedTimeoutSeconds * 1000 + 600_000 : 0) +
   scenarioNames.reduce((ms, s) => ms + targets.length * rounds * (warmupSeconds + scenarioSeconds(s) + 90) * 1000, 0);
 const watchdog = setTimeout(() => {
   console.error(`bench: did not finish within ${Math.round(totalLimitMs / 1000)} s; stopping`);

@@ -76,7 +76,7 @@ export function checkData(data: Json | null | undefined, expect: readonly string
     const subject = list[i];
     const id = expect[i]!;
     if (!subject) return { reason: 'null subject', detail: `position ${i}: asked ${id}` };
-    const idSelected = (mode !== 'check' && mode !== 'mixed') || subject.id !== undefined;
+    const idSelected = (mode !== 'check' && mode !== 'check-1' && mode !== 'mixed') || subject.id !== undefined;
     if (idSelected && subject.id !== id && subject.id !== maskSubjectId(id)) {
       return { reason: isBatchMode(mode) ? 'wrong subject order' : 'wrong subject', detail: `position ${i}: asked ${id}, got ${subject.id}` };
     }

@@ -104,16 +104,27 @@ export function processTreeCpuMs(root: number): number {
   return total;
 }
 
-/** The process id of the local MySQL or MariaDB server, or null when none runs here. */
-export function databaseServerPid(): number | null {
+/**
+ * The process id of the local MySQL or MariaDB server, or null when none runs here. With `port`
+ * (the one of DATABASE_URL), the server that listens on it: others (a test's temporary server
+ * started with --port=N) are passed over; a server without --port listens on 3306.
+ */
+export function databaseServerPid(port?: number): number | null {
+  const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
+      if (comm !== 'mariadbd' && comm !== 'mysqld') continue;
+      if (port !== undefined) {
+        const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+        const given = args.map((a) => /^--port=(\d+)$/.exec(a)?.[1]).find((p) => p !== undefined);
+        if (Number(given ?? 3306) !== port) continue;
+      }
+      found.push(Number(entry));
     } catch {
       /* gone meanwhile */
     }
   }
-  return null;
+  return found.length ? Math.min(...found) : null;
 }

@@ -81,6 +81,8 @@ export function summariseProfile(profile: CpuProfile, root: string, options: { s
   }
   const functions = new Map<string, { name: string; where: string; module: string; us: number }>();
   const modules = new Map<string, number>();
+  /** Packages as they are, the project's own files together. */
+  const groups = new Map<string, number>();
   let idle = 0;
   let busy = 0;
   for (const [id, us] of self) {
@@ -97,12 +99,20 @@ export function summariseProfile(profile: CpuProfile, root: string, options: { s
     entry.us += us;
     functions.set(key, entry);
     modules.set(module, (modules.get(module) ?? 0) + us);
+    const group = url && !url.startsWith('node:') && !url.includes('/node_modules/') ? "ours (the project's files)" : module;
+    groups.set(group, (groups.get(group) ?? 0) + us);
   }
   const ms = (us: number) => (us / 1000).toFixed(0);
   const pct = (us: number) => (busy > 0 ? ((100 * us) / busy).toFixed(1) : '0');
   const lines = [
     `Busy ${ms(busy)} ms of CPU sampled (idle ${ms(idle)} ms${skipUs ? `; the first ${options.skipMs} ms of the process (start-up, warm-up) left out` : ''}${options.untilMs !== undefined ? `, and everything after ${options.untilMs} ms (shut-down)` : ''}). ` +
       'Self time: the time spent in the function itself, not in what it calls.',
+    '',
+    '### By package (graphql, @apollo/server, knex, better-sqlite3, dataloader, …) with the project\'s own files as one',
+    '',
+    '| Self ms | % of busy | Package |',
+    '|--------:|----------:|---------|',
+    ...[...groups.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([m, us]) => `| ${ms(us)} | ${pct(us)} | ${m} |`),
     '',
     '### By package or file',
     '',

@@ -8,17 +8,17 @@
 
 /**
  * What a request asks: one subject's view, a batch of views, one check before approval, a batch
- * of checks, or (mixed) one check, with a department's publication of a new record in place of
+ * of checks, one check at one connection (check-1), or (mixed) one check, with a department's publication of a new record in place of
  * every n-th check. Single modes send `{ id }`, batch modes `{ ids }`, a publication `{ input }`.
  */
-export type LoadMode = 'subject' | 'batch' | 'check' | 'batch-check' | 'mixed';
+export type LoadMode = 'subject' | 'batch' | 'check' | 'check-1' | 'batch-check' | 'mixed';
 
 export function isBatchMode(mode: LoadMode): boolean {
   return mode === 'batch' || mode === 'batch-check';
 }
 
 export function isCheckMode(mode: LoadMode): boolean {
-  return mode === 'check' || mode === 'batch-check' || mode === 'mixed';
+  return mode === 'check' || mode === 'check-1' || mode === 'batch-check' || mode === 'mixed';
 }
 
 /** The publications of a mixed load: every `every`-th request is one, each of a new decision. */

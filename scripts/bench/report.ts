@@ -12,9 +12,18 @@ import type { LoadMode, LoadPhaseResult } from './protocol.js';
  *   hive         GraphQL Hive Gateway, default runtime (scripts/bench/hive-gateway.config.ts)
  *   hive-router  GraphQL Hive Gateway with --hive-router-runtime
  *   floor        no gateway: the plan's subgraph fetches made directly (scripts/bench/floor.ts)
+ *   sql-floor    no gateway, no subgraphs: the SQL statements of a check, captured from the
+ *                subgraphs, run in one process with prepared statements (scripts/bench/sql-floor.ts)
+ *   baseline     another git revision of this project, its whole stack (--baseline REF, scripts/bench/baseline.ts)
  */
-export type TargetName = 'ours' | 'ours-bare' | 'hive' | 'hive-router' | 'floor';
-export const TARGET_NAMES: readonly TargetName[] = ['ours', 'ours-bare', 'hive', 'hive-router', 'floor'];
+export type TargetName = 'ours' | 'ours-bare' | 'hive' | 'hive-router' | 'floor' | 'sql-floor' | 'baseline';
+export const TARGET_NAMES: readonly TargetName[] = ['ours', 'ours-bare', 'hive', 'hive-router', 'floor', 'sql-floor', 'baseline'];
+/** What is measured unless --targets says otherwise (baseline is added by --baseline REF). */
+export const DEFAULT_TARGETS: readonly TargetName[] = ['ours', 'ours-bare', 'hive', 'hive-router', 'floor', 'sql-floor'];
+/** Targets that are a gateway in front of subgraphs (ours, Hive, the baseline's). */
+export function isGatewayTarget(t: TargetName): boolean {
+  return t !== 'floor' && t !== 'sql-floor';
+}
 export const HIVE_TARGETS: readonly TargetName[] = ['hive', 'hive-router'];
 
 /** One measured run: a scenario through one target in one round. */
@@ -38,6 +47,14 @@ export interface RunResult {
   cpuPercent: number;
   subgraphsCpuMsPerRequest: number;
   subgraphsCpuPercent: number;
+  /** Each subgraph process's CPU ms per request, by subgraph name. */
+  subgraphCpuMsPerRequest?: Record<string, number>;
+  /**
+   * The whole system's CPU per request: the gateway (or the floor) plus every subgraph; for the
+   * sql-floor, its own process (no subgraph works). The MySQL server's is apart (databaseCpuMsPerRequest).
+   */
+  systemCpuMsPerRequest?: number;
+  databaseCpuMsPerRequest?: number | null;
   /** autocannon's process, for gateway runs; the floor is its own load generator. */
   loadGeneratorCpuPercent: number | null;
   /** The MySQL server on this machine, when the data is in MySQL. */
@@ -67,6 +84,12 @@ export interface Summary {
   p99Ms: number;
   cpuMsPerRequest: number;
   subgraphsCpuMsPerRequest: number;
+  /** Medians of each subgraph's CPU ms per request. */
+  subgraphCpu: Record<string, number>;
+  /** Gateway (or floor) + subgraphs CPU ms per request (median over the rounds). */
+  systemCpuMsPerRequest: number;
+  databaseCpuMsPerRequest: number | null;
+  idsPerRequest: number;
   otherCpuPercent: number;
   errors: number;
   /** Requests/s of each round, in order. */
@@ -82,6 +105,8 @@ export interface Summary {
   perCoreVsHive: number | null;
   p50VsFloor: number | null;
   cpuVsFloor: number | null;
+  /** System CPU per request ÷ the sql-floor's in the same scenario. */
+  systemVsSqlFloor: number | null;
 }
 
 export function round(n: number, digits: number): number {
@@ -130,6 +155,12 @@ export function summarise(results: readonly RunResult[], scenarios: readonly Loa
         p99Ms: round(median(runs.map((r) => r.p99Ms)), 1),
         cpuMsPerRequest: round(median(runs.map((r) => r.cpuMsPerRequest)), 3),
         subgraphsCpuMsPerRequest: round(median(runs.map((r) => r.subgraphsCpuMsPerRequest)), 3),
+        subgraphCpu: Object.fromEntries(
+          [...new Set(runs.flatMap((r) => Object.keys(r.subgraphCpuMsPerRequest ?? {})))].sort().map((name) => [name, round(median(runs.map((r) => r.subgraphCpuMsPerRequest?.[name] ?? 0)), 3)]),
+        ),
+        systemCpuMsPerRequest: round(median(runs.map((r) => r.systemCpuMsPerRequest ?? r.cpuMsPerRequest + r.subgraphsCpuMsPerRequest)), 3),
+        databaseCpuMsPerRequest: runs.some((r) => r.databaseCpuMsPerRequest != null) ? round(median(runs.map((r) => r.databaseCpuMsPerRequest ?? 0)), 3) : null,
+        idsPerRequest: runs[0]!.idsPerRequest,
         otherCpuPercent: round(median(runs.map((r) => r.otherCpuPercent)), 0),
         errors: runs.reduce((n, r) => n + r.errors, 0),
         perRound: runs.map((r) => r.requestsPerSecond),
@@ -138,6 +169,7 @@ export function summarise(results: readonly RunResult[], scenarios: readonly Loa
         perCoreVsHive: null,
         p50VsFloor: null,
         cpuVsFloor: null,
+        systemVsSqlFloor: null,
       });
     }
   }
@@ -145,7 +177,9 @@ export function summarise(results: readonly RunResult[], scenarios: readonly Loa
   for (const s of out) {
     const hive = hiveBest(out, s.scenario);
     const floor = out.find((f) => f.scenario === s.scenario && f.target === 'floor');
-    if (s.target !== 'floor') {
+    const sqlFloor = out.find((f) => f.scenario === s.scenario && f.target === 'sql-floor');
+    if (s.target !== 'sql-floor') s.systemVsSqlFloor = ratio(s.systemCpuMsPerRequest, sqlFloor?.systemCpuMsPerRequest);
+    if (s.target !== 'floor' && s.target !== 'sql-floor') {
       s.vsHive = ratio(s.requestsPerSecond, hive?.requestsPerSecond);
       s.perCoreVsHive = ratio(s.perCore, hive?.perCore);
       s.p50VsFloor = ratio(s.p50Ms, floor?.p50Ms);
@@ -167,7 +201,7 @@ function markdownTable(header: string[], rows: string[][], leftColumns: number):
 /** The main table: medians over the rounds, with the ratios. */
 export function table(summaries: readonly Summary[]): string {
   const header = [
-    'Scenario', 'Target', 'Conns', 'Req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'Req/s per core', 'Errors', 'Req/s ÷ Hive best', 'Per core ÷ Hive best', 'p50 ÷ floor', 'CPU/req ÷ floor',
+    'Scenario', 'Target', 'Conns', 'Req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'Subgraphs CPU ms/req', 'System CPU ms/req', 'Req/s per core', 'Errors', 'Req/s ÷ Hive best', 'Per core ÷ Hive best', 'p50 ÷ floor', 'CPU/req ÷ floor', 'System ÷ sql-floor',
   ];
   const rows = summaries.map((s) => [
     s.label,
@@ -177,98 +211,135 @@ export function table(summaries: readonly Summary[]): string {
     s.p50Ms.toFixed(1),
     s.p99Ms.toFixed(1),
     fixed(s.cpuMsPerRequest, 2),
+    s.target === 'sql-floor' ? '–' : fixed(s.subgraphsCpuMsPerRequest, 2),
+    fixed(s.systemCpuMsPerRequest, 2),
     s.perCore.toFixed(0),
     String(s.errors),
     fixed(s.vsHive, 2),
     fixed(s.perCoreVsHive, 2),
     fixed(s.p50VsFloor, 2),
     fixed(s.cpuVsFloor, 2),
+    fixed(s.systemVsSqlFloor, 2),
   ]);
   return markdownTable(header, rows, 2);
 }
 
-/** A target of the issue: what it asks, the figures, and whether it is met. */
+/** A target of the issue: what it asks, the figures, and whether it is met (null: not measured; `reported`: a figure, no threshold). */
 export interface Goal {
   name: string;
   met: boolean | null;
   text: string;
+  reported?: boolean;
 }
 
 /**
- * The issue's targets, judged on the medians of this run with `ours` (every production feature
- * on) against Hive Gateway's best configuration and the floor. Targets whose scenarios were not
- * measured are listed as such.
+ * The targets of issue 16 (the whole system's cost per check), judged on the medians of this run
+ * with `ours` (every production feature on) against the floor, the sql-floor, Hive Router and the
+ * baseline revision. Targets whose scenarios or targets were not measured are listed as such.
  */
 export function goals(summaries: readonly Summary[]): Goal[] {
   const get = (scenario: LoadMode, target: TargetName) => summaries.find((s) => s.scenario === scenario && s.target === target);
   const out: Goal[] = [];
-  const vsHive = (scenario: LoadMode, what: string, needed: number) => {
-    const ours = get(scenario, 'ours');
-    const hive = hiveBest(summaries, scenario);
-    if (!ours || !hive) return out.push({ name: `${what} ≥ ${needed}× Hive Gateway`, met: null, text: `not measured (needs ${scenario} through ours and Hive Gateway)` });
-    const r = ours.requestsPerSecond / hive.requestsPerSecond;
-    const perCore = ours.perCore / hive.perCore;
-    out.push({
-      name: `${what} ≥ ${needed}× Hive Gateway`,
-      met: r >= needed,
-      text:
-        `ours ${ours.requestsPerSecond} req/s ÷ ${hive.target} ${hive.requestsPerSecond} req/s = ${r.toFixed(2)}×; ` +
-        `per core of gateway CPU ${ours.perCore} ÷ ${hive.perCore} = ${perCore.toFixed(2)}×${perCore >= needed ? ' (would meet it where the gateway, not the subgraphs, is the limit)' : ''}` +
-        `${hive.errors > 0 ? ` (no Hive Gateway configuration answered every request right: ${hive.target}, the one with the fewest wrong answers, had ${hive.errors} of ${hive.requests})` : ''}` +
-        `${ours.errors > 0 ? ` (ours had ${ours.errors} errors)` : ''}`,
-    });
-  };
-  vsHive('check', 'check throughput', 2.5);
-  vsHive('batch-check', 'batch throughput (1,000-subject batch check)', 1.5);
+  const x = (n: number) => `${n.toFixed(2)}×`;
 
-  const p50Parts: string[] = [];
-  let p50Met: boolean | null = null;
-  for (const scenario of ['subject', 'check', 'batch-check', 'mixed'] as LoadMode[]) {
-    const ours = get(scenario, 'ours');
-    const floor = get(scenario, 'floor');
-    if (!ours || !floor) continue;
-    const r = ours.p50Ms / floor.p50Ms;
-    p50Met = (p50Met ?? true) && r <= 1.2;
-    p50Parts.push(`${ours.label} ${ours.p50Ms} ÷ ${floor.p50Ms} ms = ${r.toFixed(2)}×${r <= 1.2 ? '' : ' (over)'}`);
+  // 1. Subgraph CPU per check and per batch subject.
+  {
+    const check = get('check', 'ours');
+    const batch = get('batch-check', 'ours');
+    const parts: string[] = [];
+    let met: boolean | null = null;
+    if (check) {
+      met = check.subgraphsCpuMsPerRequest <= 2;
+      parts.push(`check: ${check.subgraphsCpuMsPerRequest} ms over all subgraphs (${Object.entries(check.subgraphCpu).map(([n, ms]) => `${n} ${ms}`).join(', ')})${check.subgraphsCpuMsPerRequest <= 2 ? '' : ' (over)'}`);
+    }
+    if (batch) {
+      const perSubject = batch.subgraphsCpuMsPerRequest / Math.max(1, batch.idsPerRequest);
+      met = (met ?? true) && perSubject <= 1.2;
+      parts.push(`batch check: ${perSubject.toFixed(3)} ms per subject (${batch.subgraphsCpuMsPerRequest} ms per ${batch.idsPerRequest}-subject batch)${perSubject <= 1.2 ? '' : ' (over)'}`);
+    }
+    out.push({ name: 'subgraph CPU per check ≤ 2 ms in total, per batch subject ≤ 1.2 ms', met, text: parts.length ? parts.join('; ') : 'not measured (needs check or batch-check through ours)' });
   }
-  out.push({ name: 'gateway p50 ≤ 1.2× the floor', met: p50Met, text: p50Parts.length ? p50Parts.join('; ') : 'not measured (needs ours and the floor)' });
 
-  const cpu = (scenario: LoadMode, what: string, needed: number) => {
-    const ours = get(scenario, 'ours');
-    const floor = get(scenario, 'floor');
-    if (!ours || !floor) return out.push({ name: `gateway CPU per ${what} ≤ ${needed}× the floor's`, met: null, text: 'not measured' });
-    const r = ours.cpuMsPerRequest / floor.cpuMsPerRequest;
-    out.push({
-      name: `gateway CPU per ${what} ≤ ${needed}× the floor's`,
-      met: r <= needed,
-      text: `${ours.cpuMsPerRequest} ÷ ${floor.cpuMsPerRequest} ms = ${r.toFixed(2)}×`,
-    });
-  };
-  cpu('check', 'check', 1.5);
-  cpu('batch-check', 'batch', 2);
-
-  const single = get('check', 'ours');
-  const batch = get('batch-check', 'ours');
-  if (single && batch) {
-    const cpuRatio = batch.cpuMsPerRequest / single.cpuMsPerRequest;
-    const p50Ratio = batch.p50Ms / single.p50Ms;
-    out.push({
-      name: 'a 1,000-subject batch ≤ 20× one subject',
-      met: cpuRatio <= 20 && p50Ratio <= 20,
-      text:
-        `gateway CPU per request ${batch.cpuMsPerRequest} ÷ ${single.cpuMsPerRequest} ms = ${cpuRatio.toFixed(1)}×${cpuRatio <= 20 ? '' : ' (over)'}; ` +
-        `p50 ${batch.p50Ms} ÷ ${single.p50Ms} ms = ${p50Ratio.toFixed(1)}×${p50Ratio <= 20 ? '' : ' (over)'} ` +
-        `(batch check at ${batch.connections} connections, check at ${single.connections})`,
-    });
-  } else {
-    out.push({ name: 'a 1,000-subject batch ≤ 20× one subject', met: null, text: 'not measured (needs check and batch-check through ours)' });
+  // 2. System throughput against the baseline revision.
+  {
+    const parts: string[] = [];
+    let met: boolean | null = null;
+    for (const scenario of ['check', 'batch-check', 'subject', 'mixed', 'check-1'] as LoadMode[]) {
+      const ours = get(scenario, 'ours');
+      const base = get(scenario, 'baseline');
+      if (!ours || !base || base.requestsPerSecond <= 0) continue;
+      const r = ours.requestsPerSecond / base.requestsPerSecond;
+      if (scenario === 'check') met = r >= 2.5;
+      parts.push(
+        `${ours.label}: ${ours.requestsPerSecond} ÷ ${base.requestsPerSecond} req/s = ${x(r)}; system CPU per request ${ours.systemCpuMsPerRequest} vs ${base.systemCpuMsPerRequest} ms ` +
+          `(baseline ÷ ours ${x(base.systemCpuMsPerRequest / Math.max(1e-9, ours.systemCpuMsPerRequest))})${base.errors ? ` (baseline had ${base.errors} errors)` : ''}`,
+      );
+    }
+    out.push({ name: 'system throughput ≥ 2.5× baseline (check)', met, text: parts.length ? parts.join('; ') : 'not measured (needs --baseline REF and ours)' });
   }
-  out.push({ name: 'p50 on MySQL with 1,000,000 subjects ≤ 1.2× the p50 with 10,000', met: null, text: 'measured by `npm run bench -- --mysql-scale` (bench-results/mysql-scale.md), not by this run' });
+
+  // 3. The gateway: per core against Hive Router, CPU against the floor.
+  {
+    const ours = get('check', 'ours');
+    const router = get('check', 'hive-router');
+    const floor = get('check', 'floor');
+    const parts: string[] = [];
+    let met: boolean | null = null;
+    if (ours && router) {
+      const r = ours.perCore / router.perCore;
+      met = r >= 2.5;
+      parts.push(`per core ${ours.perCore} ÷ ${router.perCore} req/s = ${x(r)}${r >= 2.5 ? '' : ' (under)'}`);
+    } else parts.push('per core against Hive Router not measured (needs check through ours and hive-router)');
+    if (ours && floor) {
+      const r = ours.cpuMsPerRequest / floor.cpuMsPerRequest;
+      met = (met ?? true) && r <= 1.5;
+      parts.push(`gateway CPU per check ${ours.cpuMsPerRequest} ÷ floor ${floor.cpuMsPerRequest} ms = ${x(r)}${r <= 1.5 ? '' : ' (over)'}`);
+    } else parts.push('CPU against the floor not measured (needs check through ours and floor)');
+    if ((!ours || !router) && met !== null) met = null; // half a target is not met nor missed
+    out.push({ name: 'gateway per core ≥ 2.5× Hive Router on check, CPU per check ≤ 1.5× the floor\'s', met, text: parts.join('; ') });
+  }
+
+  // 4. The data-layer floor.
+  {
+    const parts: string[] = [];
+    for (const scenario of ['check', 'check-1'] as LoadMode[]) {
+      const sql = get(scenario, 'sql-floor');
+      if (!sql) continue;
+      const line = (['ours', 'floor', 'baseline'] as TargetName[])
+        .map((t) => get(scenario, t))
+        .filter((s): s is Summary => s !== undefined)
+        .map((s) => `${s.target} ${s.systemCpuMsPerRequest} ms = ${x(s.systemCpuMsPerRequest / Math.max(1e-9, sql.systemCpuMsPerRequest))}`);
+      parts.push(`${sql.label}: sql-floor ${sql.systemCpuMsPerRequest} ms CPU per check; system CPU per check ${line.join(', ') || '(no other target)'}`);
+    }
+    out.push({ name: 'system CPU per check ÷ the data-layer floor (sql-floor)', met: null, reported: parts.length > 0, text: parts.length ? parts.join('; ') : 'not measured (needs check and the sql-floor target)' });
+  }
+
+  // 5. Service time at one connection.
+  {
+    const one = (['ours', 'floor', 'baseline', 'sql-floor'] as TargetName[]).map((t) => get('check-1', t)).filter((s): s is Summary => s !== undefined);
+    const ours = get('check-1', 'ours');
+    const floor = get('check-1', 'floor');
+    const text = one.length
+      ? one.map((s) => `${s.target} p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`).join('; ') +
+        (ours && floor ? `; ours ÷ floor: p50 ${x(ours.p50Ms / Math.max(1e-9, floor.p50Ms))}, p99 ${x(ours.p99Ms / Math.max(1e-9, floor.p99Ms))}` : '')
+      : 'not measured (needs the check-1 scenario)';
+    out.push({ name: 'service time of one check at 1 connection (p50, p99), ours vs floor', met: null, reported: one.length > 0, text });
+  }
+
+  // 6. Every answer right.
+  {
+    const errors = summaries.filter((s) => s.errors > 0 && !HIVE_TARGETS.includes(s.target));
+    out.push({
+      name: 'every answer checked and right (ours, floor, sql-floor, baseline)',
+      met: summaries.length ? errors.length === 0 : null,
+      text: errors.length ? errors.map((s) => `${s.label} via ${s.target}: ${s.errors} errors`).join('; ') : 'no errors',
+    });
+  }
   return out;
 }
 
 export function goalLines(list: readonly Goal[]): string[] {
-  return list.map((g) => `- ${g.met === null ? 'NOT MEASURED' : g.met ? 'MET' : 'NOT MET'} — ${g.name}: ${g.text}`);
+  return list.map((g) => `- ${g.met === null ? (g.reported ? 'REPORTED' : 'NOT MEASURED') : g.met ? 'MET' : 'NOT MET'} — ${g.name}: ${g.text}`);
 }
 
 /** Requests/s of each round, and what the table leaves out, one line per scenario and target. */
@@ -283,12 +354,16 @@ export function details(summaries: readonly Summary[], results: readonly RunResu
     const published = runs.reduce((n, r) => n + r.published, 0);
     if (published > 0) parts.push(`${published} records published`);
     const fetches = runs.map((r) => r.fetchesPerRequest).filter((f): f is number => f !== null);
-    if (fetches.length) parts.push(`${median(fetches)} subgraph fetches/request`);
-    parts.push(`subgraphs ${s.subgraphsCpuMsPerRequest} ms CPU/request`);
+    if (fetches.length) parts.push(`${median(fetches)} ${s.target === 'sql-floor' ? 'SQL statements' : 'subgraph fetches'}/request`);
+    if (s.target !== 'sql-floor') {
+      const each = Object.entries(s.subgraphCpu).map(([name, ms]) => `${name} ${ms}`).join(', ');
+      parts.push(`subgraphs ${s.subgraphsCpuMsPerRequest} ms CPU/request${each ? ` (${each})` : ''}${s.idsPerRequest > 1 ? `, ${round(s.subgraphsCpuMsPerRequest / s.idsPerRequest, 4)} ms per subject` : ''}`);
+    }
+    parts.push(`p90 ${round(median(runs.map((r) => r.measured.latencyMs.p90)), 1)} ms`);
     const loadGen = runs.map((r) => r.loadGeneratorCpuPercent).filter((f): f is number => f !== null);
     if (loadGen.length) parts.push(`load generator ${median(loadGen)}% of a core`);
     const database = runs.map((r) => r.databaseCpuPercent).filter((f): f is number => f !== null);
-    if (database.length) parts.push(`MySQL server ${median(database)}% of a core`);
+    if (database.length) parts.push(`MySQL server ${s.databaseCpuMsPerRequest ?? 0} ms CPU/request (${median(database)}% of a core)`);
     parts.push(`other processes ${s.otherCpuPercent}% of a core${engine === 'mysql' && !database.length ? ' (including the MySQL server)' : ''}`);
     const reasons: Record<string, number> = {};
     for (const r of runs) for (const [k, v] of Object.entries(r.measured.errorReasons)) reasons[k] = (reasons[k] ?? 0) + v;
@@ -304,10 +379,15 @@ export const TABLE_NOTES = [
   '(scripts/bench/bare-gateway.ts); `hive` is GraphQL Hive Gateway (`hive-gateway supergraph`, default runtime) and',
   '`hive-router` the same with `--hive-router-runtime`, both with in-flight request deduplication off and the caller',
   'headers forwarded (scripts/bench/hive-gateway.config.ts); `floor` is no gateway: scripts/bench/floor.ts on the',
-  'gateway\'s core calls the subgraphs directly with exactly the fetches of the query plan.',
+  'gateway\'s core calls the subgraphs directly with exactly the fetches of the query plan; `sql-floor` is no gateway and',
+  'no subgraph: scripts/bench/sql-floor.ts on the gateway\'s core runs the SQL statements the subgraphs ran for a check',
+  '(captured from them) with prepared statements; `baseline` is the whole stack of another git revision (--baseline REF).',
   'Figures are medians over the rounds (targets alternate within each round). Errors: every answer is checked, summed',
   'over the rounds. CPU ms/req: user + system time of the gateway process (or of the floor process, which also makes',
   'its own load) per response; Req/s per core = 1000 ÷ CPU ms/req, what that process could serve with a core to itself',
   '(the subgraphs\' core is the limit of Req/s here). Hive best: the Hive Gateway configuration with the fewest wrong answers',
   'in that scenario, then the most requests/s. p50 and CPU ÷ floor: against the floor in the same scenario.',
+  'Subgraphs CPU ms/req: user + system time of all subgraph processes per response (each one\'s in the details).',
+  'System CPU ms/req: the gateway (or floor) plus the subgraphs; for the sql-floor its own process. The MySQL server is',
+  'apart (details). System ÷ sql-floor: against the sql-floor in the same scenario. check-1: the check at 1 connection.',
 ];

@@ -17,6 +17,8 @@ export interface PhaseCpu {
   /** The gateway measured (0 for the floor, which reports its own). */
   gateway: number;
   subgraphs: number;
+  /** Each subgraph's, by the names given in `pids.subgraphNames` (empty without names). */
+  bySubgraph: Record<string, number>;
   /** The database server (MySQL), when its process was given; else 0. */
   database: number;
   /** The whole machine, all cores. */
@@ -36,7 +38,7 @@ export interface LoadChildOptions<J> {
   /** taskset core list for the child; unset: not pinned. */
   cores: string | undefined;
   /** Processes whose CPU is read around the measured phase: the gateway (null for none) and the subgraphs. */
-  pids: { gateway: number | null; subgraphs: number[]; database?: number | null };
+  pids: { gateway: number | null; subgraphs: number[]; database?: number | null; subgraphNames?: string[] };
   /** Rejects when a process the load depends on dies meanwhile. */
   crashed: Promise<never>;
   /** The longest the child may take, warm-up and start-up included. */
@@ -59,6 +61,15 @@ function machineBusyMs(): number {
   }
 }
 
+/** A process's CPU so far, or 0 once it is gone (the database server is not ours to watch). */
+function cpuOrZero(pid: number): number {
+  try {
+    return processCpuMs(pid);
+  } catch {
+    return 0;
+  }
+}
+
 /** Runs one job in a fresh child process and returns its phases with the CPU of the measured one. */
 export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<ChildRun> {
   const { job } = options;
@@ -67,12 +78,17 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
   options.track(child);
   const subgraphPids = options.pids.subgraphs;
   const gatewayPid = options.pids.gateway;
-  const read = (): PhaseCpu => ({
-    gateway: gatewayPid === null ? 0 : processTreeCpuMs(gatewayPid),
-    database: options.pids.database ? processCpuMs(options.pids.database) : 0,
-    subgraphs: subgraphPids.reduce((sum, pid) => sum + processCpuMs(pid), 0),
-    machine: machineBusyMs(),
-  });
+  const names = options.pids.subgraphNames;
+  const read = (): PhaseCpu => {
+    const each = subgraphPids.map((pid) => processCpuMs(pid));
+    return {
+      gateway: gatewayPid === null ? 0 : processTreeCpuMs(gatewayPid),
+      database: options.pids.database ? cpuOrZero(options.pids.database) : 0,
+      subgraphs: each.reduce((sum, ms) => sum + ms, 0),
+      bySubgraph: names ? Object.fromEntries(names.map((name, i) => [name, each[i] ?? 0])) : {},
+      machine: machineBusyMs(),
+    };
+  };
 
   const outcome = new Promise<ChildRun>((resolve, reject) => {
     let warmup: LoadPhaseResult | null = null;
@@ -84,7 +100,14 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
       else resolve(value!);
     };
     child.on('message', (raw) => {
-      const m = raw as WorkerMessage;
+      try {
+        onMessage(raw as WorkerMessage);
+      } catch (err) {
+        // A process whose CPU is read is gone (it crashed): fail this run, not the bench's process.
+        done(err as Error);
+      }
+    });
+    const onMessage = (m: WorkerMessage) => {
       if (m.type === 'warmed') {
         warmup = m.warmup;
         before = read();
@@ -92,12 +115,18 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
       } else if (m.type === 'result') {
         const after = read();
         const b = before!;
-        const cpu = { gateway: after.gateway - b.gateway, subgraphs: after.subgraphs - b.subgraphs, database: after.database - b.database, machine: after.machine - b.machine };
+        const cpu = {
+          gateway: after.gateway - b.gateway,
+          subgraphs: after.subgraphs - b.subgraphs,
+          bySubgraph: Object.fromEntries(Object.entries(after.bySubgraph).map(([name, ms]) => [name, ms - (b.bySubgraph[name] ?? 0)])),
+          database: after.database - b.database,
+          machine: after.machine - b.machine,
+        };
         done(null, { warmup, measured: m.result, cpu });
       } else if (m.type === 'failed') {
         done(new Error(`${job.name}: load child failed: ${m.message}`));
       }
-    });
+    };
     child.once('exit', (code, signal) => done(new Error(`${job.name}: load child exited (${signal ?? `code ${code}`}) before its result`)));
     child.once('error', (err) => done(err));
     child.send({ type: 'job', job } satisfies ParentMessage<J>);

@@ -5,9 +5,9 @@
 import type { LoadMode } from './protocol.js';
 
 export type ScenarioName = LoadMode;
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['subject', 'batch', 'check', 'batch-check', 'mixed'];
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['subject', 'batch', 'check', 'check-1', 'batch-check', 'mixed'];
 /** What `npm run bench` measures unless --scenarios says otherwise. */
-export const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['subject', 'check', 'batch-check', 'mixed'];
+export const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['subject', 'check', 'check-1', 'batch-check', 'mixed'];
 
 /** A department's publication of a record, sent in place of some requests of a mixed load. */
 export interface Publication {
@@ -26,8 +26,8 @@ export interface Scenario {
   query: string;
   /** The API key the client sends (a demo client of gateway/clients.ts). */
   token: string;
-  /** Which connection count applies: --connections or --batch-connections. */
-  connections: 'single' | 'batch';
+  /** Which connection count applies: --connections, --batch-connections, or one connection (no queueing). */
+  connections: 'single' | 'batch' | 'one';
   /** Per-request timeout of the gateway's load generator, in seconds. */
   timeoutSeconds: number;
   /** Mixed loads: the publications sent among the requests. */
@@ -98,6 +98,18 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     timeoutSeconds: 10,
     matter: 'GOVERNMENT_PROCUREMENT',
   },
+  /**
+   * The same check at one connection: one request at a time, no queueing anywhere, so its
+   * latency is the service time of a check (what a caseworker waits for).
+   */
+  'check-1': {
+    name: 'check-1',
+    query: CHECK_QUERY,
+    token: APPROVAL_KEY,
+    connections: 'one',
+    timeoutSeconds: 10,
+    matter: 'GOVERNMENT_PROCUREMENT',
+  },
   /** A batch of checks, as an approval system screening a list of bidders sends it. */
   'batch-check': {
     name: 'batch-check',
@@ -140,5 +152,6 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
 export function scenarioLabel(name: ScenarioName, batchSize: number): string {
   const batch = SCENARIOS[name].connections === 'batch';
   if (name === 'mixed') return `mixed (checks, 1 in ${SCENARIOS.mixed.publish!.every} a publish)`;
+  if (name === 'check-1') return 'check-1 (1 id, 1 connection)';
   return `${name} (${batch ? batchSize : 1} id${batch && batchSize !== 1 ? 's' : ''})`;
 }

@@ -17,6 +17,9 @@ import { inSpan, tracingEnabled } from './tracing.js';
  * for the writer; it never sees a transaction in progress, which a read through knex's single
  * connection could. MySQL: a connection of knex's pool, and mysql2's own placeholders.
  *
+ * Every statement is announced like knex's own (`query` before, `query-response` after, on the
+ * pool's client), so statement counts, traces and the bench's capture (sql-capture.ts) see it.
+ *
  * SQL is written with `?` placeholders. A list (the ids of a batch) is written `in (?)` and passed
  * as one array parameter: mysql2 expands it, and on SQLite it becomes
  * `in (select value from json_each(?))` with the list as JSON, so one prepared statement serves
@@ -79,8 +82,11 @@ function sqliteReads(db: Knex): ReadsImpl {
       return traced('sqlite', sql, async () => {
         const values = params.map((p) => (Array.isArray(p) ? JSON.stringify(p) : p));
         const stmt = statement(sql);
-        db.client.emit('query', { sql: stmt.source, bindings: values, method: 'select' });
-        return stmt.all(...values) as R[];
+        const query = { sql: stmt.source, bindings: values, method: 'select' };
+        db.client.emit('query', query);
+        const rows = stmt.all(...values) as R[];
+        db.client.emit('query-response', rows, query);
+        return rows;
       });
     },
     close() {
@@ -101,9 +107,12 @@ function mysqlReads(db: Knex): ReadsImpl {
         // An empty list would be `in ()`, which MySQL refuses; it matches nothing.
         if (params.some((p) => Array.isArray(p) && p.length === 0)) return [];
         const conn = await client.acquireConnection();
-        db.client.emit('query', { sql, bindings: params, method: 'select' });
+        const query = { sql, bindings: params, method: 'select' };
+        db.client.emit('query', query);
         try {
-          return await new Promise<R[]>((resolve, reject) => conn.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
+          const rows = await new Promise<R[]>((resolve, reject) => conn.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
+          db.client.emit('query-response', rows, query);
+          return rows;
         } finally {
           await client.releaseConnection(conn);
         }
@@ -135,7 +144,12 @@ export async function runStatement<R = unknown>(db: Knex, sql: string, params: r
   const run = async (): Promise<StatementResult<R>> => {
     const conn = await client.acquireConnection();
     try {
-      db.client.emit('query', { sql, bindings: params, method: 'raw' });
+      const query = { sql, bindings: params, method: 'raw' };
+      db.client.emit('query', query);
+      const answered = (result: StatementResult<R>, response: unknown): StatementResult<R> => {
+        db.client.emit('query-response', response, query);
+        return result;
+      };
       if (system === 'sqlite') {
         const sqlite = conn as Database.Database;
         let prepared = preparedByConnection.get(sqlite);
@@ -143,14 +157,18 @@ export async function runStatement<R = unknown>(db: Knex, sql: string, params: r
         let stmt = prepared.get(sql);
         if (!stmt) prepared.set(sql, (stmt = sqlite.prepare(sql)));
         const values = params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
-        if (stmt.reader) return { rows: stmt.all(...values) as R[], changes: 0 };
-        return { rows: [], changes: stmt.run(...values).changes };
+        if (stmt.reader) {
+          const rows = stmt.all(...values) as R[];
+          return answered({ rows, changes: 0 }, rows);
+        }
+        const info = stmt.run(...values);
+        return answered({ rows: [], changes: info.changes }, info);
       }
       const result = await new Promise<unknown>((resolve, reject) =>
         (conn as MysqlConnection).query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))),
       );
-      if (Array.isArray(result)) return { rows: result as R[], changes: 0 };
-      return { rows: [], changes: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
+      if (Array.isArray(result)) return answered({ rows: result as R[], changes: 0 }, result);
+      return answered({ rows: [], changes: Number((result as { affectedRows?: number }).affectedRows ?? 0) }, result);
     } finally {
       await client.releaseConnection(conn);
     }

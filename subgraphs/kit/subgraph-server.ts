@@ -22,6 +22,7 @@ import { fastGraphQL } from './fast-graphql.js';
 import { internalErrorLogger, maskErrorsPlugin, maskInternalErrors } from './mask-errors.js';
 import { refuseOperation } from './policy.js';
 import { accessPolicyPlugin, maskAnswerFor } from './policy-plugin.js';
+import { captureQueries } from './sql-capture.js';
 import { traceQueries, traceRequest, traceResolvers } from './tracing.js';
 
 /** Result keys a subgraph never masks: the gateway joins entities on them. */
@@ -82,6 +83,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
   await migrate(db, definition.migrations);
   await definition.init?.(db);
   traceQueries(db, options.database.engine);
+  captureQueries(db, options.database.engine, definition.name);
   const typeDefs = parse(definition.sdl);
   const resolvers = traceResolvers(definition.resolvers as Record<string, unknown>, fieldsWithArguments(typeDefs));
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
