@@ -18,6 +18,11 @@ export async function insertMany<R extends object>(db: Knex, table: string, colu
       return typeof value === 'boolean' ? (value ? 1 : 0) : value ?? null;
     }),
   );
+  // One row (a single check, an audit entry): a plain VALUES list, the cheapest statement.
+  if (values.length === 1) {
+    await runStatement(db, `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`, values[0]!);
+    return;
+  }
   if (db.client.config.client !== 'better-sqlite3') {
     await runStatement(db, `insert into ${table} (${columns.join(', ')}) values ?`, [values]);
     return;
