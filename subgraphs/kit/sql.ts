@@ -107,10 +107,10 @@ function mysqlReads(db: Knex): ReadsImpl {
         // An empty list would be `in ()`, which MySQL refuses; it matches nothing.
         if (params.some((p) => Array.isArray(p) && p.length === 0)) return [];
         const conn = await client.acquireConnection();
-        const query = { sql, bindings: params, method: 'select' };
+        const query = { ...expandLists(sql, params), method: 'select' };
         db.client.emit('query', query);
         try {
-          const rows = await new Promise<R[]>((resolve, reject) => conn.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
+          const rows = await new Promise<R[]>((resolve, reject) => conn.query(query.sql, query.bindings, (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
           db.client.emit('query-response', rows, query);
           return rows;
         } finally {
@@ -144,7 +144,7 @@ export async function runStatement<R = unknown>(db: Knex, sql: string, params: r
   const run = async (): Promise<StatementResult<R>> => {
     const conn = await client.acquireConnection();
     try {
-      const query = { sql, bindings: params, method: 'raw' };
+      const query = system === 'mysql' ? { ...expandLists(sql, params), method: 'raw' } : { sql, bindings: params as unknown[], method: 'raw' };
       db.client.emit('query', query);
       const answered = (result: StatementResult<R>, response: unknown): StatementResult<R> => {
         db.client.emit('query-response', response, query);
@@ -165,7 +165,7 @@ export async function runStatement<R = unknown>(db: Knex, sql: string, params: r
         return answered({ rows: [], changes: info.changes }, info);
       }
       const result = await new Promise<unknown>((resolve, reject) =>
-        (conn as MysqlConnection).query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))),
+        (conn as MysqlConnection).query(query.sql, query.bindings, (err, rows) => (err ? reject(err) : resolve(rows))),
       );
       if (Array.isArray(result)) return answered({ rows: result as R[], changes: 0 }, result);
       return answered({ rows: [], changes: Number((result as { affectedRows?: number }).affectedRows ?? 0) }, result);
@@ -174,4 +174,33 @@ export async function runStatement<R = unknown>(db: Knex, sql: string, params: r
     }
   };
   return tracingEnabled() ? traced(system, sql, async () => [await run()]).then(([r]) => r!) : run();
+}
+
+/**
+ * MySQL: the statement with each list parameter written out as placeholders — `in (?)` with three
+ * ids becomes `in (?, ?, ?)`, `values ?` with two rows `values (?, ?), (?, ?)` — and the values
+ * flattened: what mysql2 would send, in the form knex announces its own statements, so that a
+ * listener (the bench's capture, which replays them as prepared statements) can run it as it is.
+ */
+export function expandLists(sql: string, params: readonly unknown[]): { sql: string; bindings: unknown[] } {
+  const bindings: unknown[] = [];
+  let i = 0;
+  const text = sql.replace(/\?/g, () => {
+    const value = params[i++];
+    if (!Array.isArray(value)) {
+      bindings.push(value);
+      return '?';
+    }
+    if (value.length > 0 && value.every((v) => Array.isArray(v))) {
+      return (value as unknown[][])
+        .map((row) => {
+          bindings.push(...row);
+          return `(${row.map(() => '?').join(', ')})`;
+        })
+        .join(', ');
+    }
+    bindings.push(...value);
+    return value.map(() => '?').join(', ');
+  });
+  return { sql: text, bindings };
 }
