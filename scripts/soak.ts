@@ -12,6 +12,8 @@
  *   - recovery after each fault, and memory of each process at the start and the end.
  * Prints the tables, writes them to bench-results/soak-latest.md, and exits 1 when a correctness
  * figure is not zero. `--help` for the options.
+ *
+ * `npm run soak -- --cluster` runs the failover soak behind HAProxy instead (scripts/soak/cluster.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -45,6 +47,12 @@ const FEED_CATCH_UP_MS = 60_000;
 const OVERRUN_MS = 120_000;
 
 const log = (line: string) => process.stdout.write(`soak: ${line}\n`);
+
+// `--cluster`: the failover run behind HAProxy (scripts/soak/cluster.ts), its own options.
+if (process.argv.slice(2).includes('--cluster')) {
+  const { soakCluster } = await import('./soak/cluster.js');
+  process.exit(await soakCluster(process.argv.slice(2)));
+}
 
 let options: SoakOptions;
 try {

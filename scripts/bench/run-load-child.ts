@@ -35,8 +35,8 @@ export interface LoadChildOptions<J> {
   job: J & { name: string; warmupSeconds: number; durationSeconds: number };
   /** taskset core list for the child; unset: not pinned. */
   cores: string | undefined;
-  /** Processes whose CPU is read around the measured phase: the gateway (null for none) and the subgraphs. */
-  pids: { gateway: number | null; subgraphs: number[]; database?: number | null };
+  /** Processes whose CPU is read around the measured phase: the gateway (several: summed; null for none) and the subgraphs. */
+  pids: { gateway: number | readonly number[] | null; subgraphs: number[]; database?: number | null };
   /** Rejects when a process the load depends on dies meanwhile. */
   crashed: Promise<never>;
   /** The longest the child may take, warm-up and start-up included. */
@@ -66,9 +66,9 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
   const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   options.track(child);
   const subgraphPids = options.pids.subgraphs;
-  const gatewayPid = options.pids.gateway;
+  const gatewayPids = options.pids.gateway === null ? [] : typeof options.pids.gateway === 'number' ? [options.pids.gateway] : options.pids.gateway;
   const read = (): PhaseCpu => ({
-    gateway: gatewayPid === null ? 0 : processTreeCpuMs(gatewayPid),
+    gateway: gatewayPids.reduce((sum, pid) => sum + processTreeCpuMs(pid), 0),
     database: options.pids.database ? processCpuMs(options.pids.database) : 0,
     subgraphs: subgraphPids.reduce((sum, pid) => sum + processCpuMs(pid), 0),
     machine: machineBusyMs(),

@@ -132,8 +132,8 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRep
       // A client whose request failed waits a little before the next (as a client would), so an
       // outage counts requests at a client's pace, not at the pace of failing fast.
       if (failedLast) await sleep(FAILED_PAUSE_MS);
+      failedLast = false;
       const i = n++;
-      const before = outcomes.length;
       const start = Date.now();
       if (i % 4 === 3) {
         const decisionNo = `${tag}-${i}`;
@@ -145,6 +145,7 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRep
           outcomes.push({ kind: 'publish', start, end: Date.now(), ok: true });
         } catch (err) {
           outcomes.push({ kind: 'publish', start, end: Date.now(), ok: false, error: (err as Error).message });
+          failedLast = true;
         }
 
       } else {
@@ -157,9 +158,9 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRep
           outcomes.push({ kind: 'check', start, end: Date.now(), ok: true });
         } catch (err) {
           outcomes.push({ kind: 'check', start, end: Date.now(), ok: false, error: (err as Error).message });
+          failedLast = true;
         }
       }
-      failedLast = outcomes.length > before && !outcomes.at(-1)!.ok;
     }
   }));
 
@@ -199,7 +200,10 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRep
       const takeover = await timeUntil('the other relay takes over', async () => {
         const now = await cluster.activeRelay();
         return now !== null && now !== active;
-      }, 60_000);
+      }, 60_000).catch((err: Error) => {
+        const relays = [...cluster.members.values()].filter((m) => m.group === 'relay');
+        throw new Error(`${err.message}; ${relays.map((m) => `${m.name} (pid ${m.spawned.child.pid}, ${m.spawned.child.exitCode === null && m.spawned.child.signalCode === null ? 'running' : 'exited'}): ${cluster.logs(m.name).split('\n').slice(-8).join(' | ')}`).join('; ')}`);
+      });
       await cluster.restart(active);
       faults.push({ fault: `active relay (${active}) killed`, kind: 'relay', round, at, deadAt, recoveryMs: { 'other relay holds the lease': takeover } });
       log(`round ${round}: active relay ${active} killed; the other took over in ${takeover} ms`);

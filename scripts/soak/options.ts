@@ -42,7 +42,9 @@ Options:
   --no-mysql-restart    leave the MySQL server alone (the same as leaving mysql out of --faults)
   --keep-data           keep the soak's databases afterwards (dropped by default)
   --verbose             the stack's own output on this terminal
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+npm run soak -- --cluster [--help]: the failover run behind HAProxy instead (its own options).`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
