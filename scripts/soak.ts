@@ -30,7 +30,7 @@ import { FeedReader } from './soak/feed-reader.js';
 import { postGraphQL } from './soak/graphql.js';
 import { Ledger } from './soak/ledger.js';
 import { HeapReports } from './soak/memory.js';
-import { MysqlServer } from './soak/mysql-server.js';
+import { soakMysql } from './soak/mysql-server.js';
 import { CHECK, KEYS } from './soak/operations.js';
 import { parseSoakOptions, UsageError, USAGE, type SoakOptions } from './soak/options.js';
 import { correctnessOf, renderReport } from './soak/report.js';
@@ -68,9 +68,10 @@ try {
   process.exit(2);
 }
 
-const mysqlUrl = process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306';
+// With the restart fault, a private MariaDB server of the soak's own (port base + 90); else DATABASE_URL.
+const mysql = await soakMysql(process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306', options.faults.includes('mysql'), options.portBase + 90);
+const mysqlUrl = mysql.url;
 const env = stackEnv({ databaseUrl: mysqlUrl, databasePrefix: options.dbPrefix, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
-const mysql = new MysqlServer(mysqlUrl);
 const abort = new AbortController();
 const heapReports = new HeapReports();
 let stack: StackHandle | undefined;
@@ -89,6 +90,7 @@ async function cleanUp(): Promise<void> {
   if (!options.keepData) {
     for (const { name } of SERVICES) await dropDatabase(databaseConfigFromEnv(name, env)).catch(() => {});
   }
+  await mysql.dispose().catch((err) => log(`could not stop the private MySQL server: ${(err as Error).message}`));
 }
 
 let interrupted = false;

@@ -236,6 +236,12 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
       start(name, m.group, m.port);
       const readyUrl = specs.get(name)!.readyUrl;
       if (readyUrl) await ready(readyUrl, 120_000);
+      // A relay has no HTTP port: it is up once it says whether it works or stands by (it opens the
+      // platform database first, and a relay that cannot open it exits: a supervisor starts it again).
+      if (m.group === 'relay' && output === 'quiet') {
+        await until(async () => /push relay: (active|standing by)/.test(members.get(name)!.spawned.tail.text()) || !isRunning(members.get(name)!.spawned.child), 120_000, `${name} is active or standing by`);
+        if (!isRunning(members.get(name)!.spawned.child)) throw new Error(`${name} exited while starting: ${members.get(name)!.spawned.tail.text().slice(-500)}`);
+      }
       if (servers.has(name)) await upInHaproxy(name);
       return Date.now() - started;
     },
