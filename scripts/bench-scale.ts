@@ -333,14 +333,22 @@ async function scaleOut(): Promise<void> {
   const haproxy = watch(await (pending = startProcess({ name: 'haproxy', command: [HAPROXY, ['-db', '-f', configFile]], env, output })));
   const admit = async (group: string, index: number) => {
     const { backend, server } = serverName(group, index);
-    for (let tries = 0; ; tries++) {
+    const deadline = Date.now() + 120_000;
+    let enabled = false;
+    let last = '';
+    for (;;) {
       try {
-        if (tries === 0) await runtime.enable(backend, server);
-        if ((await runtime.statuses()).get(`${backend}/${server}`) === 'UP') return;
+        // HAProxy's runtime API answers shortly after it starts: enable once it does.
+        if (!enabled) {
+          await runtime.enable(backend, server);
+          enabled = true;
+        }
+        last = (await runtime.statuses()).get(`${backend}/${server}`) ?? 'unknown';
+        if (last === 'UP') return;
       } catch (err) {
-        if (tries > 100) throw err;
+        last = (err as Error).message;
       }
-      if (tries > 1200) throw new Error(`HAProxy did not report ${backend}/${server} UP within 2 minutes`);
+      if (Date.now() > deadline) throw new Error(`HAProxy did not report ${backend}/${server} UP within 2 minutes (last: ${last}); its output:\n${haproxy.logs()}`);
       await sleep(100);
     }
   };
@@ -405,8 +413,6 @@ async function scaleOut(): Promise<void> {
     quota?.remove();
     rmSync(tmp, { recursive: true, force: true });
   }
-  void haproxy;
-
   const summary = clusters.map((c) => {
     const mine = runs.filter((x) => x.workers === c.workers);
     return {

@@ -205,7 +205,8 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
       const [command, argv] = ts('subgraphs/platform/relay.ts');
       specs.set(`relay-${r + 1}`, {
         command, argv: [...argv],
-        env: { ...env, RELAY_GATEWAY_URL: frontends.gateway, RELAY_LEASE_MS: String(options.relayLeaseMs ?? 10_000) },
+        // Info level: the relay says when it becomes active or stands by, which is how a restart knows it is up.
+        env: { ...env, RELAY_GATEWAY_URL: frontends.gateway, RELAY_LEASE_MS: String(options.relayLeaseMs ?? 10_000), LOG_LEVEL: 'info' },
         readyUrl: null,
       });
       start(`relay-${r + 1}`, 'relay', null);
