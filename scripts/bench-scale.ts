@@ -327,6 +327,8 @@ async function scaleOut(): Promise<void> {
     ...sets.map((set) => ({ name: `gateways${set.count}`, frontendPort: set.frontendPort, serverPorts: set.serverPorts, replayReadOnly: false })),
   ];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'credit-bench-haproxy-'));
+  // Whatever way the bench ends (an error before the rounds, Ctrl-C), the folder goes.
+  process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
   const runtime = new HaproxyRuntime(path.join(tmp, 'haproxy.sock'));
   const configFile = path.join(tmp, 'haproxy.cfg');
   writeFileSync(configFile, haproxyConfig(HOST, groups, runtime.socketPath));
@@ -360,6 +362,7 @@ async function scaleOut(): Promise<void> {
   const cores = os.availableParallelism();
   const pinning = tasksetAvailable() && cores >= 2;
   const quota = quotaPercent > 0 ? quotaOrNull(quotaPercent) : null;
+  process.once('exit', () => quota?.remove());
   const clusters: { workers: number; url: string; pids: number[] }[] = [];
   for (const set of sets) {
     const pids: number[] = [];
