@@ -40,11 +40,24 @@ const BASE_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'applic
 /** The fixed headers and the caller's, per caller (a client's caller is one object for all its requests). */
 const callerHeaderCache = new WeakMap<Caller, Readonly<Record<string, string>>>();
 
-/** What is known of a fetch's query text once: its JSON form and whether it fetches entities. */
+/** What is known of a fetch's query text once: its JSON form, whether it fetches entities, whether it is a query (not a mutation). */
 interface PreparedQuery {
   json: string;
   entities: boolean;
+  query: boolean;
 }
+
+/**
+ * Header that marks a fetch as storing nothing, so that the proxy in front of the subgraph's
+ * replicas may send it again to another replica when the one it reached died before answering
+ * (HAProxy's L7 retries in `npm run cluster`, scripts/cluster/haproxy.ts). A fetch is marked when it
+ * is a query and the subgraph stores nothing on reads. Never marked: mutations, and every fetch to
+ * a subgraph in RECORDS_ON_READS — the platform stores a check for each `creditCheck` with a new
+ * check id, and records every natural person a query looks up, so a platform fetch sent twice
+ * could be stored twice.
+ */
+export const READ_ONLY_HEADER = 'x-read-only-fetch';
+const RECORDS_ON_READS: ReadonlySet<string> = new Set(['platform']);
 
 /** Query plans send the same few query texts again and again: prepare each once. */
 const preparedQueries = new Map<string, PreparedQuery>();
@@ -53,7 +66,7 @@ function prepared(query: string): PreparedQuery {
   let entry = preparedQueries.get(query);
   if (!entry) {
     if (preparedQueries.size >= 1000) preparedQueries.clear();
-    entry = { json: JSON.stringify(query), entities: query.includes('_entities') };
+    entry = { json: JSON.stringify(query), entities: query.includes('_entities'), query: /^\s*(\{|query\b)/.test(query) };
     preparedQueries.set(query, entry);
   }
   return entry;
@@ -84,10 +97,12 @@ function headersOf(caller: Caller): Readonly<Record<string, string>> {
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly readsStoreNothing: boolean;
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
     const url = new URL(options.url);
     this.path = url.pathname + url.search;
+    this.readsStoreNothing = !RECORDS_ON_READS.has(options.name);
     this.pool = new Pool(url.origin, {
       connections: options.connections,
       pipelining: 1,
@@ -126,6 +141,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     injectTraceContext(headers);
     const query = prepared(request.query ?? '');
     const body = bodyOf(query, request.variables, request.operationName);
+    if (query.query && this.readsStoreNothing) headers[READ_ONLY_HEADER] = '1';
     if (this.options.signingSecret !== null) Object.assign(headers, signRequest(this.options.signingSecret, this.options.name, 'POST', this.path, headers, body));
 
     // undici takes an EventEmitter as the signal: lighter than an AbortController per fetch.

@@ -4,14 +4,16 @@
  * in databases of its own (prefix bench_scale_, or bench_mysql_<subjects>_ per size), reseeded
  * and dropped afterwards — with --keep-data kept, and reused by the next run instead of reseeded.
  *
- * --scale-out (the default): one workload of checks served by several gateway processes behind one
- *   port (scripts/bench/gateway-cluster.ts: node:cluster, each worker is gateway/index.ts with the
- *   registry in MySQL, shared) and by two replicas of the market subgraph behind one address
- *   (scripts/bench/round-robin-proxy.ts); the other subgraphs run once. It measures the check
- *   scenario with 1 and with 2 gateway processes (--gateways 1,2), alternating in each round, and
- *   prints requests/s, latency and gateway CPU per request (all its processes). Nothing is pinned:
- *   the processes share the machine's cores, as they would share a host. On 2 cores a second
- *   gateway process has little to gain: the figures say how much.
+ * --scale-out (the default): one workload of checks served by 1 and by 2 gateway processes
+ *   (--gateways 1,2) behind HAProxy (scripts/cluster/haproxy.ts, as in `npm run cluster`: round
+ *   robin, health-checked on /health/ready), and by two replicas of the market subgraph behind
+ *   HAProxy too; the other subgraphs run once. Gateway k is pinned to core k−1 (taskset) and
+ *   capped at --gateway-cpu % of one core (default 40; a cgroup CFS quota each, scripts/bench/cpu-quota.ts;
+ *   0 for no cap): on a small machine a second gateway process then adds one fixed slice of CPU,
+ *   and the 1-vs-2 ratio says how the gateway tier scales while the subgraphs, MySQL, HAProxy and
+ *   the load generator have the rest. Without write access to cgroups the gateways run uncapped
+ *   (said in the report). Alternating rounds; prints requests/s, latency and gateway CPU per
+ *   request (all gateway processes of the set).
  * --mysql-scale: check p50 with 10,000 and with 1,000,000 subjects (--sizes 10000,1000000) in
  *   MySQL, through our gateway (every feature on), at 1 and 32 connections (--levels 1,32). Each
  *   size is seeded into databases of its own (1,000,000 subjects take 4-5 minutes) and served by
@@ -19,12 +21,13 @@
  *   Pinned as `npm run bench` pins (gateways on core 0). The ids asked are drawn from the whole
  *   population (50,000 of them at most, evenly spread).
  *
- * Options: --rounds N (3) --duration S (8) --warmup S (3) --connections N (32, scale-out)
+ * Options: --rounds N (3) --duration S (8) --warmup S (3) --connections N (32, scale-out) --gateway-cpu P (40)
  * --subjects N (15000, scale-out) --port-base N (4500) --keep-data --verbose.
  * Results: bench-results/scale-out.md and .json, bench-results/mysql-scale.md and .json.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +35,9 @@ import { dropDatabase, databaseConfigFromEnv } from '../subgraphs/kit/database.j
 import { SERVICES, type ServiceName } from '../subgraphs/services.js';
 import type { LoadJob } from './bench-load.js';
 import { seededIds, shuffled } from './bench/ids.js';
+import { cpuQuota, type CpuQuota } from './bench/cpu-quota.js';
+import { haproxyConfig, HaproxyRuntime, serverName, type BalancedGroup } from './cluster/haproxy.js';
+import { HAPROXY } from './cluster/topology.js';
 import { databaseServerPid, startProcess, type BenchProcess } from './bench/processes.js';
 import { median, round } from './bench/report.js';
 import { runLoadChild, type ChildRun } from './bench/run-load-child.js';
@@ -49,6 +55,7 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '32' },
     subjects: { type: 'string', default: '15000' },
     gateways: { type: 'string', default: '1,2' },
+    'gateway-cpu': { type: 'string', default: '40' },
     sizes: { type: 'string', default: '10000,1000000' },
     levels: { type: 'string', default: '1,32' },
     'port-base': { type: 'string', default: '4500' },
@@ -85,6 +92,19 @@ const gatewayCounts = ints('gateways', opts.gateways, 1, 16);
 const sizes = ints('sizes', opts.sizes, 1, 10_000_000);
 const levels = ints('levels', opts.levels, 1, 1000);
 const portBase = int('port-base', opts['port-base'], 1024, 64000);
+/** Each gateway's CPU cap in the scale-out, % of one core (0: none). */
+const quotaPercent = int('gateway-cpu', opts['gateway-cpu'], 0, 100);
+let cpuQuotaUnavailable = '';
+/** The cap, or null (with the reason in cpuQuotaUnavailable) where cgroups cannot be written. */
+function quotaOrNull(percent: number): CpuQuota | null {
+  try {
+    return cpuQuota(percent);
+  } catch (err) {
+    cpuQuotaUnavailable = (err as Error).message;
+    console.log(`bench-scale: gateways not capped: ${cpuQuotaUnavailable}`);
+    return null;
+  }
+}
 const mode: 'scale-out' | 'mysql-scale' = opts['mysql-scale'] ? 'mysql-scale' : 'scale-out';
 const databaseUrl = process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306';
 /** Each data set in databases of its own: bench_scale_*, or bench_mysql_<subjects>_* (so that the sizes can be up together). */
@@ -231,7 +251,7 @@ function measuredOf(run: ChildRun): Measured {
   };
 }
 
-function checkLoad(url: string, ids: string[], conns: number, phases: { warmupSeconds: number; durationSeconds: number }, pids: { gateway: number; subgraphs: number[] }, cores?: string): Promise<ChildRun> {
+function checkLoad(url: string, ids: string[], conns: number, phases: { warmupSeconds: number; durationSeconds: number }, pids: { gateway: number | readonly number[]; subgraphs: number[] }, cores?: string): Promise<ChildRun> {
   const database = databaseServerPid();
   const scenario = SCENARIOS.check;
   const job: LoadJob = {
@@ -279,6 +299,10 @@ const machine = () => `Node ${process.version}, ${os.availableParallelism()} × 
 
 async function scaleOut(): Promise<void> {
   const loadBefore = os.loadavg().map((l) => round(l, 2));
+  if (!existsSync(HAPROXY)) {
+    console.error(`bench-scale: HAProxy is not installed at ${HAPROXY} (apt-get install haproxy, or set HAPROXY_PATH)`);
+    process.exit(2);
+  }
   await seed(subjects);
   resetCrashWatch();
   const databasePrefix = prefixFor(subjects);
@@ -288,71 +312,110 @@ async function scaleOut(): Promise<void> {
   watchStack(live);
   const env = stackEnv({ ...dbOptions, env: gatewayEnv });
 
-  // A second replica of the market subgraph, and one address for both.
+  // A second replica of the market subgraph; HAProxy in front of both, and in front of each set of gateways.
   const replicaPort = portBase + 40;
-  const proxyPort = portBase + 41;
+  const marketPort = portBase + 41;
   const original = live.services[REPLICATED];
   const replica = watch(
     await (pending = startProcess({ name: `${REPLICATED} replica 2`, file: `subgraphs/${REPLICATED}/index.ts`, env: { ...env, PORT: String(replicaPort), HOST }, readyUrl: `http://${HOST}:${replicaPort}/health/ready`, output })),
   );
-  const proxy = watch(
-    await (pending = startProcess({
-      name: 'round-robin proxy',
-      file: 'scripts/bench/round-robin-proxy.ts',
-      args: ['--listen', `${HOST}:${proxyPort}`, '--to', `${HOST}:${original.port},${HOST}:${replicaPort}`],
-      env,
-      readyUrl: `http://${HOST}:${proxyPort}/health/ready`,
-      output,
-    })),
-  );
-  const urls = { ...live.serviceUrls, [REPLICATED]: `http://${HOST}:${proxyPort}/graphql` };
+  const urls = { ...live.serviceUrls, [REPLICATED]: `http://${HOST}:${marketPort}/graphql` };
   const subgraphUrls = Object.entries(urls).map(([name, url]) => `${name}=${url}`).join(',');
-  console.log(`bench-scale: ${REPLICATED} served by 2 replicas (ports ${original.port} and ${replicaPort}) behind ${HOST}:${proxyPort}`);
+  const sets = gatewayCounts.map((count, i) => ({ count, frontendPort: portBase + 50 + 10 * i, serverPorts: Array.from({ length: count }, (_, k) => portBase + 51 + 10 * i + k) }));
+  const groups: BalancedGroup[] = [
+    { name: REPLICATED, frontendPort: marketPort, serverPorts: [original.port, replicaPort], replayReadOnly: true },
+    ...sets.map((set) => ({ name: `gateways${set.count}`, frontendPort: set.frontendPort, serverPorts: set.serverPorts, replayReadOnly: false })),
+  ];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'credit-bench-haproxy-'));
+  // Whatever way the bench ends (an error before the rounds, Ctrl-C), the folder goes.
+  process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
+  const runtime = new HaproxyRuntime(path.join(tmp, 'haproxy.sock'));
+  const configFile = path.join(tmp, 'haproxy.cfg');
+  writeFileSync(configFile, haproxyConfig(HOST, groups, runtime.socketPath));
+  const haproxy = watch(await (pending = startProcess({ name: 'haproxy', command: [HAPROXY, ['-db', '-f', configFile]], env, output })));
+  const admit = async (group: string, index: number) => {
+    const { backend, server } = serverName(group, index);
+    const deadline = Date.now() + 120_000;
+    let enabled = false;
+    let last = '';
+    for (;;) {
+      try {
+        // HAProxy's runtime API answers shortly after it starts: enable once it does.
+        if (!enabled) {
+          await runtime.enable(backend, server);
+          enabled = true;
+        }
+        last = (await runtime.statuses()).get(`${backend}/${server}`) ?? 'unknown';
+        if (last === 'UP') return;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      if (Date.now() > deadline) throw new Error(`HAProxy did not report ${backend}/${server} UP within 2 minutes (last: ${last}); its output:\n${haproxy.logs()}`);
+      await sleep(100);
+    }
+  };
+  await admit(REPLICATED, 0);
+  await admit(REPLICATED, 1);
+  console.log(`bench-scale: ${REPLICATED} served by 2 replicas (ports ${original.port} and ${replicaPort}) behind HAProxy ${HOST}:${marketPort}`);
 
-  // One gateway cluster per process count, each on its own port, all idle but the one measured.
-  const clusters: { workers: number; url: string; pid: number }[] = [];
-  for (const [i, workers] of gatewayCounts.entries()) {
-    const port = portBase + 50 + 2 * i;
-    const readyPort = port + 1;
-    const p = watch(
-      await (pending = startProcess({
-        name: `gateway ×${workers}`,
-        file: 'scripts/bench/gateway-cluster.ts',
-        args: ['--port', String(port), '--host', HOST],
-        env: { ...env, SUBGRAPH_URLS: subgraphUrls, GATEWAY_WORKERS: String(workers), READY_PORT: String(readyPort) },
-        readyUrl: `http://${HOST}:${readyPort}/`,
-        readyTimeoutMs: 180_000,
-        output,
-      })),
-    );
-    const url = `http://${HOST}:${port}/graphql`;
+  // Gateways: separate processes, each pinned to a core of its own and given a fixed CPU share.
+  const cores = os.availableParallelism();
+  const pinning = tasksetAvailable() && cores >= 2;
+  const quota = quotaPercent > 0 ? quotaOrNull(quotaPercent) : null;
+  process.once('exit', () => quota?.remove());
+  const clusters: { workers: number; url: string; pids: number[] }[] = [];
+  for (const set of sets) {
+    const pids: number[] = [];
+    for (const [k, port] of set.serverPorts.entries()) {
+      const p = watch(
+        await (pending = startProcess({
+          name: `gateway ${k + 1} of ${set.count}`,
+          file: 'gateway/index.ts',
+          env: { ...env, PORT: String(port), HOST, SUBGRAPH_URLS: subgraphUrls, TRUSTED_PROXY_ADDRESSES: '127.0.0.1' },
+          cores: pinning ? String(k % cores) : undefined,
+          readyUrl: `http://${HOST}:${port}/health/ready`,
+          readyTimeoutMs: 180_000,
+          output,
+        })),
+      );
+      quota?.limit(p.pid);
+      pids.push(p.pid);
+      await admit(`gateways${set.count}`, k);
+    }
+    const url = `http://${HOST}:${set.frontendPort}/graphql`;
     await probeCheck(url);
-    clusters.push({ workers, url, pid: p.pid });
-    console.log(`bench-scale: ${workers} gateway process(es) at ${url} (primary pid ${p.pid})`);
+    clusters.push({ workers: set.count, url, pids });
+    console.log(`bench-scale: ${set.count} gateway process(es) behind HAProxy at ${url} (pids ${pids.join(', ')})`);
   }
+  const pinText =
+    `gateway k pinned to core k−1 (${pinning ? 'taskset' : 'taskset unavailable: not pinned'}), ` +
+    (quota ? `each capped at ${quotaPercent}% of a core (cgroup cpu.cfs_quota_us)` : `no CPU cap${quotaPercent > 0 ? ` (${cpuQuotaUnavailable})` : ''}`);
 
   const pool = shuffled([...seededIds(subjects), SHOWCASE_IDS.blackEnterprise]);
   const subgraphPids = [...Object.values(live.services).map((s) => s.pid), replica.pid];
-  const pids = (pid: number) => ({ gateway: pid, subgraphs: subgraphPids });
-  console.log('bench-scale: warming up every cluster (10 s each) ...');
-  for (const c of clusters) await checkLoad(c.url, pool, connections, { warmupSeconds: 0, durationSeconds: 10 }, pids(c.pid));
+  const pids = (gateways: number[]) => ({ gateway: gateways, subgraphs: subgraphPids });
+  console.log('bench-scale: warming up every set of gateways (10 s each) ...');
+  for (const c of clusters) await checkLoad(c.url, pool, connections, { warmupSeconds: 0, durationSeconds: 10 }, pids(c.pids));
 
   const runs: (Measured & { workers: number; round: number })[] = [];
-  for (let r = 1; r <= rounds; r++) {
-    const order = r % 2 === 1 ? clusters : [...clusters].reverse();
-    for (const c of order) {
-      const m = measuredOf(await checkLoad(c.url, pool, connections, { warmupSeconds, durationSeconds }, pids(c.pid)));
-      runs.push({ ...m, workers: c.workers, round: r });
-      console.log(
-        `bench-scale: round ${r}, ${c.workers} gateway process(es): ${m.requestsPerSecond} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${m.errors} errors, ` +
-          `gateway ${m.gatewayCpuMsPerRequest} ms CPU/req (${m.gatewayCpuPercent}% of a core), subgraphs ${m.subgraphsCpuPercent}%, MySQL ${m.databaseCpuPercent}%, other ${m.otherCpuPercent}%`,
-      );
-      for (const s of m.errorSamples) console.log(`  ${s}`);
+  try {
+    for (let r = 1; r <= rounds; r++) {
+      const order = r % 2 === 1 ? clusters : [...clusters].reverse();
+      for (const c of order) {
+        const m = measuredOf(await checkLoad(c.url, pool, connections, { warmupSeconds, durationSeconds }, pids(c.pids)));
+        runs.push({ ...m, workers: c.workers, round: r });
+        console.log(
+          `bench-scale: round ${r}, ${c.workers} gateway process(es): ${m.requestsPerSecond} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${m.errors} errors, ` +
+            `gateway ${m.gatewayCpuMsPerRequest} ms CPU/req (${m.gatewayCpuPercent}% of a core), subgraphs ${m.subgraphsCpuPercent}%, MySQL ${m.databaseCpuPercent}%, other ${m.otherCpuPercent}%`,
+        );
+        for (const s of m.errorSamples) console.log(`  ${s}`);
+      }
     }
+  } finally {
+    await stopAll();
+    quota?.remove();
+    rmSync(tmp, { recursive: true, force: true });
   }
-  await proxy.stop();
-  const proxyCounts = proxy.logs().split('\n').find((l) => l.startsWith('connections per backend')) ?? '';
-
   const summary = clusters.map((c) => {
     const mine = runs.filter((x) => x.workers === c.workers);
     return {
@@ -391,11 +454,11 @@ async function scaleOut(): Promise<void> {
   const header =
     `${machine()} (before: ${loadBefore.join(' ')}). MySQL (${databasePrefix}*), ${subjects} subjects, the registry in MySQL shared by every gateway process. ` +
     `Check scenario, ${connections} connections, ${rounds} round(s) of ${warmupSeconds} s warm-up + ${durationSeconds} s per configuration, alternating; ` +
-    `${REPLICATED} served by 2 replicas behind a round-robin TCP proxy (${proxyCounts || 'connection counts not reported'}); nothing pinned. ` +
-    'CPU % is of one core; gateway CPU counts every process of the cluster (primary and workers).';
+    `${REPLICATED} served by 2 replicas behind HAProxy; the gateways behind HAProxy (round robin, health-checked), ${pinText}; ` +
+    'subgraphs, MySQL, HAProxy and the load generator not pinned. CPU % is of one core; gateway CPU counts every gateway process of the set.';
   const md = [`# Scale-out ${new Date().toISOString()}`, '', header, '', tableText, ''].join('\n');
   console.log(`\n${tableText}\n`);
-  writeResults('scale-out', md, { date: new Date().toISOString(), machine: machine(), subjects, connections, rounds, durationSeconds, warmupSeconds, replicated: REPLICATED, proxyCounts, summary, runs });
+  writeResults('scale-out', md, { date: new Date().toISOString(), machine: machine(), subjects, connections, rounds, durationSeconds, warmupSeconds, replicated: REPLICATED, gateways: pinText, quotaPercent: quota ? quotaPercent : null, summary, runs });
 }
 
 // ---------------------------------------------------------------- mysql-scale

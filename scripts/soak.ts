@@ -12,6 +12,8 @@
  *   - recovery after each fault, and memory of each process at the start and the end.
  * Prints the tables, writes them to bench-results/soak-latest.md, and exits 1 when a correctness
  * figure is not zero. `--help` for the options.
+ *
+ * `npm run soak -- --cluster` runs the failover soak behind HAProxy instead (scripts/soak/cluster.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,7 +30,7 @@ import { FeedReader } from './soak/feed-reader.js';
 import { postGraphQL } from './soak/graphql.js';
 import { Ledger } from './soak/ledger.js';
 import { HeapReports } from './soak/memory.js';
-import { MysqlServer } from './soak/mysql-server.js';
+import { soakMysql } from './soak/mysql-server.js';
 import { CHECK, KEYS } from './soak/operations.js';
 import { parseSoakOptions, UsageError, USAGE, type SoakOptions } from './soak/options.js';
 import { correctnessOf, renderReport } from './soak/report.js';
@@ -46,6 +48,12 @@ const OVERRUN_MS = 120_000;
 
 const log = (line: string) => process.stdout.write(`soak: ${line}\n`);
 
+// `--cluster`: the failover run behind HAProxy (scripts/soak/cluster.ts), its own options.
+if (process.argv.slice(2).includes('--cluster')) {
+  const { soakCluster } = await import('./soak/cluster.js');
+  process.exit(await soakCluster(process.argv.slice(2)));
+}
+
 let options: SoakOptions;
 try {
   const parsed = parseSoakOptions(process.argv.slice(2));
@@ -60,9 +68,10 @@ try {
   process.exit(2);
 }
 
-const mysqlUrl = process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306';
+// With the restart fault, a private MariaDB server of the soak's own (port base + 90); else DATABASE_URL.
+const mysql = await soakMysql(process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306', options.faults.includes('mysql'), options.portBase + 90);
+const mysqlUrl = mysql.url;
 const env = stackEnv({ databaseUrl: mysqlUrl, databasePrefix: options.dbPrefix, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
-const mysql = new MysqlServer(mysqlUrl);
 const abort = new AbortController();
 const heapReports = new HeapReports();
 let stack: StackHandle | undefined;
@@ -81,6 +90,7 @@ async function cleanUp(): Promise<void> {
   if (!options.keepData) {
     for (const { name } of SERVICES) await dropDatabase(databaseConfigFromEnv(name, env)).catch(() => {});
   }
+  await mysql.dispose().catch((err) => log(`could not stop the private MySQL server: ${(err as Error).message}`));
 }
 
 let interrupted = false;

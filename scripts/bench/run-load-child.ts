@@ -37,8 +37,8 @@ export interface LoadChildOptions<J> {
   job: J & { name: string; warmupSeconds: number; durationSeconds: number };
   /** taskset core list for the child; unset: not pinned. */
   cores: string | undefined;
-  /** Processes whose CPU is read around the measured phase: the gateway (null for none) and the subgraphs. */
-  pids: { gateway: number | null; subgraphs: number[]; database?: number | null; subgraphNames?: string[] };
+  /** Processes whose CPU is read around the measured phase: the gateway (several: summed; null for none) and the subgraphs. */
+  pids: { gateway: number | readonly number[] | null; subgraphs: number[]; database?: number | null; subgraphNames?: string[] };
   /** Rejects when a process the load depends on dies meanwhile. */
   crashed: Promise<never>;
   /** The longest the child may take, warm-up and start-up included. */
@@ -77,12 +77,12 @@ export async function runLoadChild<J>(options: LoadChildOptions<J>): Promise<Chi
   const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   options.track(child);
   const subgraphPids = options.pids.subgraphs;
-  const gatewayPid = options.pids.gateway;
+  const gatewayPids = options.pids.gateway === null ? [] : typeof options.pids.gateway === 'number' ? [options.pids.gateway] : options.pids.gateway;
   const names = options.pids.subgraphNames;
   const read = (): PhaseCpu => {
     const each = subgraphPids.map((pid) => processCpuMs(pid));
     return {
-      gateway: gatewayPid === null ? 0 : processTreeCpuMs(gatewayPid),
+      gateway: gatewayPids.reduce((sum, pid) => sum + processTreeCpuMs(pid), 0),
       database: options.pids.database ? cpuOrZero(options.pids.database) : 0,
       subgraphs: each.reduce((sum, ms) => sum + ms, 0),
       bySubgraph: names ? Object.fromEntries(names.map((name, i) => [name, each[i] ?? 0])) : {},

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GATEWAY_PORT, SERVICES, type ServiceName } from '../../subgraphs/services.js';
 import { isRunning, ROOT, runSeed, spawnWithTail, stackEnv, stopProcess, type Spawned } from '../stack-processes.js';
-import { haproxyConfig, type BalancedGroup } from './haproxy.js';
+import { haproxyConfig, HaproxyRuntime, serverName, type BalancedGroup } from './haproxy.js';
 import { openDatabase } from '../../subgraphs/kit/database.js';
 import { RelayLease } from '../../subgraphs/platform/push/relay-lease.js';
 
@@ -49,8 +49,10 @@ export interface ClusterHandle {
   configFile: string;
   /** SIGKILLs a member. */
   kill(name: string): Promise<void>;
-  /** Starts a dead member again (same command, port, environment); resolves when it answers ready. */
+  /** Starts a dead member again (same command, port, environment); resolves, with the milliseconds it took, when HAProxy sends it requests again (UP after its readiness checks). */
   restart(name: string): Promise<number>;
+  /** HAProxy's status of each replica (`gateway_replicas/gateway1` → UP, DOWN, MAINT…). */
+  haproxyStatuses(): Promise<Map<string, string>>;
   /** The relay holding an unexpired lease now (from the platform database's relay_lease), or null. */
   activeRelay(): Promise<string | null>;
   logs(name: string): string;
@@ -69,6 +71,14 @@ function probe(url: string, timeoutMs: number): Promise<number> {
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(0));
   });
+}
+
+async function until(test: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what}`);
+    await sleep(100);
+  }
 }
 
 async function ready(url: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -97,12 +107,35 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
     ...Object.fromEntries(SERVICES.map(({ name }) => [name, `http://${host}:${frontendPort(name)}/graphql`])),
   } as ClusterHandle['frontends'];
   const groups: BalancedGroup[] = [
-    { name: 'gateway', frontendPort: base, serverPorts: [base + 20, base + 21] },
-    ...SERVICES.map(({ name }, i) => ({ name, frontendPort: frontendPort(name), serverPorts: [base + 30 + 2 * i, base + 31 + 2 * i] })),
+    { name: 'gateway', frontendPort: base, serverPorts: [base + 20, base + 21], replayReadOnly: false },
+    ...SERVICES.map(({ name }, i) => ({ name, frontendPort: frontendPort(name), serverPorts: [base + 30 + 2 * i, base + 31 + 2 * i], replayReadOnly: true })),
   ];
   const tmp = mkdtempSync(path.join(tmpdir(), 'credit-cluster-'));
   const configFile = path.join(tmp, 'haproxy.cfg');
-  writeFileSync(configFile, haproxyConfig(host, groups));
+  const runtime = new HaproxyRuntime(path.join(tmp, 'haproxy.sock'));
+  writeFileSync(configFile, haproxyConfig(host, groups, runtime.socketPath));
+  /** HAProxy's backend/server of each replica. */
+  const servers = new Map<string, { backend: string; server: string }>();
+  for (const g of groups) g.serverPorts.forEach((_, r) => servers.set(`${g.name}-${r + 1}`, serverName(g.name, r)));
+  /** Resolves once HAProxy reports the member's server UP (its health checks passed). */
+  const upInHaproxy = async (name: string, timeoutMs = 120_000) => {
+    const { backend, server } = servers.get(name)!;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (options.signal?.aborted) throw new Error('the cluster is being stopped');
+      const status = (await runtime.statuses()).get(`${backend}/${server}`);
+      if (status === 'UP') return;
+      if (Date.now() > deadline) throw new Error(`HAProxy did not report ${backend}/${server} UP within ${timeoutMs / 1000} s (status ${status})`);
+      await sleep(100);
+    }
+  };
+  /** A member that answers ready itself is enabled in HAProxy (it starts in maintenance); resolves when HAProxy reports it UP. */
+  const admit = async (name: string) => {
+    await ready(specs.get(name)!.readyUrl!, 120_000, options.signal);
+    const { backend, server } = servers.get(name)!;
+    await runtime.enable(backend, server);
+    await upInHaproxy(name);
+  };
 
   const env = stackEnv({ databaseUrl: options.databaseUrl, databasePrefix: options.databasePrefix, env: { LOG_FORMAT: 'json', ...options.env } });
   const members = new Map<string, ClusterMember>();
@@ -134,6 +167,7 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
     step(`HAProxy (${configFile}): gateway on ${host}:${base}, subgraph groups on ${groups.slice(1).map((g) => `${g.name} ${g.frontendPort}`).join(', ')}`);
     specs.set('haproxy', { command: HAPROXY, argv: ['-db', '-f', configFile], env, readyUrl: null });
     start('haproxy', 'haproxy', base);
+    await until(() => runtime.statuses().then(() => true, () => false), 10_000, 'HAProxy\'s runtime API answers');
 
     step(`Subgraphs: ${REPLICAS} replicas of each`);
     for (const [i, { name }] of SERVICES.entries()) {
@@ -147,7 +181,7 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
     // One replica of each first (each migrates its database), then the second ones.
     for (let r = 0; r < REPLICAS; r++) {
       const started = SERVICES.map(({ name }, i) => start(`${name}-${r + 1}`, name, groups[i + 1]!.serverPorts[r]!));
-      await Promise.all(started.map((m) => ready(specs.get(m.name)!.readyUrl!, 120_000, options.signal)));
+      await Promise.all(started.map((m) => admit(m.name)));
     }
 
     step(`Gateways: ${REPLICAS}, routing to HAProxy's frontends${options.redisUrl ? `, rate limits in ${options.redisUrl}` : ''}`);
@@ -163,7 +197,7 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
       });
     }
     const gateways = [0, 1].map((r) => start(`gateway-${r + 1}`, 'gateway', groups[0]!.serverPorts[r]!));
-    await Promise.all(gateways.map((m) => ready(specs.get(m.name)!.readyUrl!, 120_000, options.signal)));
+    await Promise.all(gateways.map((m) => admit(m.name)));
     await ready(`http://${host}:${base}/health/ready`, 120_000, options.signal);
 
     step('Push relays: 2 (one works, the other stands by)');
@@ -171,7 +205,8 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
       const [command, argv] = ts('subgraphs/platform/relay.ts');
       specs.set(`relay-${r + 1}`, {
         command, argv: [...argv],
-        env: { ...env, RELAY_GATEWAY_URL: frontends.gateway, RELAY_LEASE_MS: String(options.relayLeaseMs ?? 10_000) },
+        // Info level: the relay says when it becomes active or stands by, which is how a restart knows it is up.
+        env: { ...env, RELAY_GATEWAY_URL: frontends.gateway, RELAY_LEASE_MS: String(options.relayLeaseMs ?? 10_000), LOG_LEVEL: 'info' },
         readyUrl: null,
       });
       start(`relay-${r + 1}`, 'relay', null);
@@ -202,6 +237,13 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
       start(name, m.group, m.port);
       const readyUrl = specs.get(name)!.readyUrl;
       if (readyUrl) await ready(readyUrl, 120_000);
+      // A relay has no HTTP port: it is up once it says whether it works or stands by (it opens the
+      // platform database first, and a relay that cannot open it exits: a supervisor starts it again).
+      if (m.group === 'relay' && output === 'quiet') {
+        await until(async () => /push relay: (active|standing by)/.test(members.get(name)!.spawned.tail.text()) || !isRunning(members.get(name)!.spawned.child), 120_000, `${name} is active or standing by`);
+        if (!isRunning(members.get(name)!.spawned.child)) throw new Error(`${name} exited while starting: ${members.get(name)!.spawned.tail.text().slice(-500)}`);
+      }
+      if (servers.has(name)) await upInHaproxy(name);
       return Date.now() - started;
     },
     async activeRelay() {
@@ -211,6 +253,7 @@ export async function launchCluster(options: ClusterOptions): Promise<ClusterHan
       const pid = Number(lease.holder.split(':').at(-2));
       return [...members.values()].find((m) => m.group === 'relay' && m.spawned.child.pid === pid && isRunning(m.spawned.child))?.name ?? null;
     },
+    haproxyStatuses: () => runtime.statuses(),
     logs: (name) => members.get(name)?.spawned.tail.text() ?? '',
     stop: async () => {
       await stop();

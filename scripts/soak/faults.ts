@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackHandle } from '../stack-processes.js';
 import type { FeedReader } from './feed-reader.js';
 import type { Ledger } from './ledger.js';
-import type { MysqlServer } from './mysql-server.js';
+import type { SoakMysql } from './mysql-server.js';
 import type { Department } from './operations.js';
 
 export const FAULT_KINDS = ['kill', 'pause', 'mysql', 'relay'] as const;
@@ -93,7 +93,7 @@ export class FaultRunner {
     private readonly stack: StackHandle,
     private readonly ledger: Ledger,
     private readonly feed: FeedReader,
-    private readonly mysql: MysqlServer,
+    private readonly mysql: SoakMysql,
     /** performance.now() when the load started. */
     private readonly loadStart: number,
     private readonly log: (line: string) => void,

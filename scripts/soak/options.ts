@@ -26,9 +26,11 @@ restarts the MySQL server and kills the push relay; then counts rows against ack
 requests. Prints a table, also written to bench-results/soak-latest.md. Exit code 1 when a
 correctness figure is not zero, 2 on bad options or a missing MySQL server.
 
-MySQL: DATABASE_URL (default mysql://root@127.0.0.1:3306). The restart stops it with mysqladmin
-and starts it with SOAK_MYSQL_START (default: start-stop-daemon --start --oknodo --background
---exec /usr/sbin/mariadbd); whatever happens, a server the soak stopped is started again.
+MySQL: with the restart fault, a private MariaDB server of the soak's own in a temporary folder
+(port base + 90; /usr/sbin/mariadbd and mariadb-install-db needed), stopped and started by the
+fault and deleted at the end: the machine's shared server is never restarted. Without the restart
+(or without MariaDB's binaries, when the restart is skipped): DATABASE_URL (default
+mysql://root@127.0.0.1:3306).
 
 Options:
   --rate N              requests a second (first attempts; retries come on top), default 20
@@ -42,7 +44,9 @@ Options:
   --no-mysql-restart    leave the MySQL server alone (the same as leaving mysql out of --faults)
   --keep-data           keep the soak's databases afterwards (dropped by default)
   --verbose             the stack's own output on this terminal
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+npm run soak -- --cluster [--help]: the failover run behind HAProxy instead (its own options).`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
