@@ -67,6 +67,7 @@ import type { PlanNode } from '@apollo/query-planner';
 import { ClientRegistry } from '../gateway/clients.js';
 import { gatewayConfigFromEnv, type GatewayConfig } from '../gateway/config.js';
 import { callerHeaders } from '../subgraphs/kit/caller.js';
+import { checkSubjectId } from '../subgraphs/kit/identifiers.js';
 import { addDays, today } from '../subgraphs/kit/clock.js';
 import { dropDatabase, databaseConfigFromEnv, openDatabase } from '../subgraphs/kit/database.js';
 import { signingConfigFromEnv } from '../subgraphs/kit/request-signing.js';
@@ -615,6 +616,12 @@ async function main(): Promise<void> {
   const reserve = scenarioNames.includes('mixed') ? Math.min(2000, Math.floor(naturals.length / 5)) : 0;
   const publishPool = naturals.slice(naturals.length - reserve);
   const pool = shuffled([...new Set([...byKind.legal, ...naturals.slice(0, naturals.length - reserve), ...showcase])]);
+  /** The subjects an analyst may look up: enterprises and organisations (subject-view.natural-persons). */
+  const enterprisePool = pool.filter((id) => {
+    const kind = checkSubjectId(id);
+    return kind.valid && kind.kind === 'LEGAL_PERSON';
+  });
+  const poolOf = (name: ScenarioName) => (SCENARIOS[name].enterprisesOnly ? enterprisePool : pool);
   // Active black records (major tax violation, procurement violation): a check must restrict it.
   const mandatoryIds = [SHOWCASE_IDS.blackEnterprise];
   const rules = (mode: ScenarioName) => ({ mode, mandatory: new Set(mandatoryIds) });
@@ -641,7 +648,7 @@ async function main(): Promise<void> {
     else if (name === 'batch-check') {
       const ids = [SHOWCASE_IDS.blackEnterprise, ...Array.from({ length: batchSize - 1 }, (_, i) => pool[i % pool.length]!)];
       request = { variables: { ids }, expect: ids };
-    } else request = new IdSequence(pool, name, batchSize, 0).take();
+    } else request = new IdSequence(poolOf(name), name, batchSize, 0).take();
     const probes: { what: string; query: string; token: string; request: NextRequest; plan: PlanNode }[] = [{ what: label, query: scenario.query, token: scenario.token, request, plan: plans[name]! }];
     if (name === 'mixed') {
       const publish = new IdSequence(pool, 'mixed', 1, publication.every - 1, share(), publishPool.length ? publishPool : pool).take();
@@ -725,7 +732,7 @@ async function main(): Promise<void> {
     const common = {
       name: `${scenarioLabel(name, batchSize)} via ${target}`,
       mode: name,
-      ids: pool,
+      ids: poolOf(name),
       batchSize: isBatchMode(name) ? batchSize : 1,
       mandatoryIds,
       ...(scenario.matter ? { expectedVerdicts: expectedByMatter.get(scenario.matter)! } : {}),

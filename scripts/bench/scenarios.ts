@@ -34,6 +34,11 @@ export interface Scenario {
   publish?: Publication;
   /** Check scenarios: the approval matter asked (the verdict depends on it). */
   matter?: string;
+  /**
+   * Only enterprises and organisations are asked for: the client is an analyst, whom the access
+   * policy refuses natural persons (rule subject-view.natural-persons).
+   */
+  enterprisesOnly?: true;
 }
 
 /** A batch check of any matter: how the floor finds every subject's verdict before the load. */
@@ -70,6 +75,7 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   }
 }`,
     token: ANALYST_KEY,
+    enterprisesOnly: true,
     connections: 'single',
     timeoutSeconds: 10,
   },
@@ -86,6 +92,7 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   }
 }`,
     token: ANALYST_KEY,
+    enterprisesOnly: true,
     connections: 'batch',
     timeoutSeconds: 30,
   },
