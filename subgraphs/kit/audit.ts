@@ -24,11 +24,10 @@
  * payload carries their SHA-256, which ties the entry to the stored value without revealing it.
  */
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
 import type { Caller, Role } from './caller.js';
 import { lockForWrite } from './database.js';
 import { insertMany } from './insert-many.js';
-import { runStatement } from './sql.js';
+import { runStatement, type SqlHandle } from './sql.js';
 
 /** `prev_hash` of the first entry: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -80,17 +79,17 @@ export interface RowSeals {
 }
 
 /** Seals waiting for the next entry appended in their transaction. */
-const heldSeals = new WeakMap<Knex.Transaction, RowSeals[]>();
+const heldSeals = new WeakMap<SqlHandle, RowSeals[]>();
 
 /** Holds seals of rows written in `trx` until the entry of that write is appended (audit-seals.ts). */
-export function holdSeals(trx: Knex.Transaction, seals: RowSeals): void {
+export function holdSeals(trx: SqlHandle, seals: RowSeals): void {
   const held = heldSeals.get(trx);
   if (held) held.push(seals);
   else heldSeals.set(trx, [seals]);
 }
 
 /** Takes the seals held for `trx`, if any. */
-export function takeSeals(trx: Knex.Transaction): RowSeals[] | undefined {
+export function takeSeals(trx: SqlHandle): RowSeals[] | undefined {
   const held = heldSeals.get(trx);
   heldSeals.delete(trx);
   return held;
@@ -169,7 +168,7 @@ function chainEntries(head: { seq: number; hash: string }, entries: readonly Aud
  * write lock (one writer at a time), taken before the read so another process waits instead of
  * failing.
  */
-async function lockHead(trx: Knex.Transaction): Promise<{ seq: number; hash: string }> {
+async function lockHead(trx: SqlHandle): Promise<{ seq: number; hash: string }> {
   await lockForWrite(trx, 'audit_head');
   const forUpdate = trx.client.config.client === 'mysql2' ? ' for update' : '';
   const [head] = (await runStatement<{ seq: number | string; hash: string }>(trx, `select seq, hash from audit_head where id = 1${forUpdate}`)).rows;
@@ -188,7 +187,7 @@ async function lockHead(trx: Knex.Transaction): Promise<{ seq: number; hash: str
  *   await appendAudit(trx, { actor: actorOf(ctx.caller), action: 'tax.submitReport', entityId: row.id, payload: { ... } });
  * });
  */
-export async function appendAudit(trx: Knex.Transaction, entries: AuditEntry | readonly AuditEntry[]): Promise<AuditRow[]> {
+export async function appendAudit(trx: SqlHandle, entries: AuditEntry | readonly AuditEntry[]): Promise<AuditRow[]> {
   if (!(trx as { isTransaction?: boolean }).isTransaction) {
     throw new Error('appendAudit needs the transaction of the write it records: got a connection pool, on which the entry could commit without the write');
   }

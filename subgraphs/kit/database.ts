@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { runStatement } from './sql.js';
+import { runStatement, type SqlHandle } from './sql.js';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigError, envOptional, envString } from './env.js';
 
@@ -150,7 +150,7 @@ export async function databaseExists(config: DatabaseConfig): Promise<boolean> {
  * otherwise make the later write fail at once with SQLITE_BUSY instead of waiting. MySQL locks
  * rows as it goes and needs nothing here.
  */
-export async function lockForWrite(trx: Knex.Transaction, table: string): Promise<void> {
+export async function lockForWrite(trx: SqlHandle, table: string): Promise<void> {
   if (trx.client.config.client !== 'better-sqlite3') return;
   if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`lockForWrite: ${JSON.stringify(table)} is not a table name`);
   await runStatement(trx, `update ${table} set rowid = rowid where 0`);

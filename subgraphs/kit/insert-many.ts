@@ -1,5 +1,4 @@
-import type { Knex } from 'knex';
-import { runStatement } from './sql.js';
+import { runStatement, type SqlHandle } from './sql.js';
 
 /**
  * Inserts many rows with one statement, so a batch costs the same number of statements as one
@@ -7,7 +6,7 @@ import { runStatement } from './sql.js';
  * so there the rows travel as one JSON parameter unpacked by `json_each`; booleans become 1 and 0
  * as SQLite stores them. MySQL takes a plain multi-row insert.
  */
-export async function insertMany<R extends object>(db: Knex, table: string, columns: readonly (keyof R & string)[], rows: readonly R[]): Promise<void> {
+export async function insertMany<R extends object>(db: SqlHandle, table: string, columns: readonly (keyof R & string)[], rows: readonly R[]): Promise<void> {
   if (rows.length === 0) return;
   for (const name of [table, ...columns]) {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`insertMany: ${JSON.stringify(name)} is not a table or column name`);

@@ -122,6 +122,47 @@ function mysqlReads(db: Knex): ReadsImpl {
   };
 }
 
+/**
+ * What `runStatement` needs of its target: a knex pool, a knex transaction, or the transaction of
+ * `storeTransaction` — anything with knex's client (connection, configuration, events).
+ */
+export type SqlHandle = Pick<Knex, 'client'>;
+
+/** A transaction `runStatement`, `insertMany` and `appendAudit` write in (knex's, or `storeTransaction`'s). */
+export type SqlTransaction = SqlHandle & { isTransaction: true };
+
+/**
+ * Runs `work` in one transaction and commits it, or rolls it back when `work` throws. On SQLite it
+ * is a plain `BEGIN IMMEDIATE … COMMIT` on the pool's connection, without knex's transaction
+ * machinery (building a transaction-bound knex instance per transaction cost the platform more
+ * CPU than the statements of the check it stores); `BEGIN IMMEDIATE` takes the write lock at once,
+ * waiting up to the busy timeout for another process's write, as `lockForWrite` does in a knex
+ * transaction. On MySQL it is knex's own transaction. `work` may only use `runStatement` and the
+ * helpers built on it (`insertMany`, `appendAudit`), not knex's query builder.
+ */
+export async function storeTransaction<T>(db: Knex, work: (trx: SqlTransaction) => Promise<T>): Promise<T> {
+  if (db.client.config.client !== 'better-sqlite3') return db.transaction((trx) => work(trx as unknown as SqlTransaction));
+  const client = db.client as { acquireConnection(): Promise<unknown>; releaseConnection(conn: unknown): Promise<void> };
+  const conn = await client.acquireConnection();
+  // Bound to this connection, as knex binds a transaction's client: every statement of `work` runs on it.
+  const bound = Object.create(db.client) as Knex['client'] & { acquireConnection(): Promise<unknown>; releaseConnection(): Promise<void> };
+  bound.acquireConnection = () => Promise.resolve(conn);
+  bound.releaseConnection = () => Promise.resolve();
+  const trx: SqlTransaction = { client: bound, isTransaction: true };
+  try {
+    await runStatement(trx, 'BEGIN IMMEDIATE');
+    const result = await work(trx);
+    await runStatement(trx, 'COMMIT');
+    return result;
+  } catch (err) {
+    // Never hand the pool a connection inside a transaction, whatever failed (work, or COMMIT).
+    if ((conn as Database.Database).inTransaction) (conn as Database.Database).exec('ROLLBACK');
+    throw err;
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
 /** What a statement run by `runStatement` answered: its rows (a select), or how many rows it changed. */
 export interface StatementResult<R> {
   rows: R[];
@@ -138,7 +179,7 @@ const preparedByConnection = new WeakMap<object, Map<string, Statement>>();
  * on MySQL it is mysql2's `query` (an array parameter is a list, an array of arrays a multi-row
  * VALUES). Announced as the pool's `query` event like knex's own statements.
  */
-export async function runStatement<R = unknown>(db: Knex, sql: string, params: readonly unknown[] = []): Promise<StatementResult<R>> {
+export async function runStatement<R = unknown>(db: SqlHandle, sql: string, params: readonly unknown[] = []): Promise<StatementResult<R>> {
   const system = db.client.config.client === 'better-sqlite3' ? 'sqlite' : 'mysql';
   const client = db.client as { acquireConnection(): Promise<unknown>; releaseConnection(conn: unknown): Promise<void> };
   const run = async (): Promise<StatementResult<R>> => {

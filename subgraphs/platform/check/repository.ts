@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { appendAudit, sha256Hex, type AuditActor, type AuditEntry } from '../../kit/audit.js';
 import type { SubjectKind } from '../../kit/identifiers.js';
 import { insertMany } from '../../kit/insert-many.js';
+import { storeTransaction } from '../../kit/sql.js';
 import type { Matter } from '../measures/types.js';
 import type { AppliedMeasure, Evaluation, Verdict } from './evaluate.js';
 
@@ -120,7 +121,7 @@ function auditEntryOf(check: StoredCheck, row: CheckRow, actor: AuditActor): Aud
 export async function storeChecks(db: Knex, checks: readonly AuditedCheck[]): Promise<void> {
   if (checks.length === 0) return;
   const rows = checks.map((c) => toRow(c.check));
-  await db.transaction(async (trx) => {
+  await storeTransaction(db, async (trx) => {
     await insertMany(trx, 'checks', CHECK_COLUMNS, rows);
     await appendAudit(trx, checks.map((c, i) => auditEntryOf(c.check, rows[i]!, c.actor)));
   });
