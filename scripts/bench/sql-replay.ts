@@ -40,8 +40,13 @@ export function isWrite(sql: string): boolean {
 }
 
 export function toReplay(statements: readonly CapturedStatement[]): ReplayStatement[] {
-  return statements.map((s) => ({ subgraph: s.subgraph, sql: s.sql, bindings: s.bindings, write: isWrite(s.sql), rows: isWrite(s.sql) ? null : s.rows }));
+  return statements
+    .filter((s) => !TRANSACTION_CONTROL.test(s.sql))
+    .map((s) => ({ subgraph: s.subgraph, sql: s.sql, bindings: s.bindings, write: isWrite(s.sql), rows: isWrite(s.sql) ? null : s.rows }));
 }
+
+/** BEGIN, COMMIT, ROLLBACK as a subgraph sent them: the replay runs a check's writes in a transaction of its own. */
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|start transaction)\b/i;
 
 /**
  * The statements with `to` in place of `from`: every binding equal to `from`, and `from` inside

@@ -35,6 +35,11 @@ describe('the sql-floor replay', () => {
     assert.equal(isWrite('select 1'), false);
   });
 
+  it('leaves out the transaction control a subgraph sent: the replay runs the writes in its own transaction', () => {
+    const framed = [captured('BEGIN IMMEDIATE', [], null, 'platform'), ...check.slice(2), captured('COMMIT', [], null, 'platform')];
+    assert.deepEqual(toReplay(framed).map((s) => s.sql), check.slice(2).map((s) => s.sql));
+  });
+
   it('puts another subject in place of the captured one, in bindings and inside JSON bindings', () => {
     const swapped = substituteSubject(toReplay(check), SUBJECT, OTHER);
     assert.deepEqual(swapped[0]!.bindings, [OTHER]);
