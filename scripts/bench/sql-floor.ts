@@ -14,6 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
+import { mysqlConnection as kitMysqlConnection } from '../../subgraphs/kit/database.js';
 import type { CapturedCheck } from './sql-capture-run.js';
 import { serveLoadJob, type PhaseJob } from './load-child.js';
 import type { LoadPhaseResult } from './protocol.js';
@@ -96,18 +97,7 @@ function openSqlite(files: Record<string, string>): Engine {
 }
 
 function mysqlConnection(url: string, database: string, connectionLimit: number): mysql.Pool {
-  const u = new URL(url);
-  return mysql.createPool({
-    host: u.hostname,
-    port: u.port ? Number(u.port) : 3306,
-    user: decodeURIComponent(u.username || 'root'),
-    password: decodeURIComponent(u.password),
-    database,
-    charset: 'utf8mb4',
-    supportBigNumbers: true,
-    dateStrings: true,
-    connectionLimit,
-  });
+  return mysql.createPool({ ...(kitMysqlConnection(url, database) as mysql.PoolOptions), connectionLimit });
 }
 
 function openMysql(config: { url: string; databases: Record<string, string> }, connections: number): Engine {

@@ -96,16 +96,7 @@ export class PrivateMysql {
 
   /** Whether the server answers a query now. */
   async alive(): Promise<boolean> {
-    let conn: mysql.Connection | undefined;
-    try {
-      conn = await mysql.createConnection({ host: '127.0.0.1', port: this.port, user: 'root', connectTimeout: 1000 });
-      await conn.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await conn?.end().catch(() => {});
-    }
+    return mysqlAnswers({ host: '127.0.0.1', port: this.port, user: 'root' });
   }
 
   errorLog(): string {
@@ -126,4 +117,18 @@ export class PrivateMysql {
 /** mariadbd refuses to run as root unless told to. */
 function userArgs(): string[] {
   return process.getuid?.() === 0 ? ['--user=root'] : [];
+}
+
+/** Whether a MySQL server answers `SELECT 1` within a second on these settings. */
+export async function mysqlAnswers(options: mysql.ConnectionOptions): Promise<boolean> {
+  let conn: mysql.Connection | undefined;
+  try {
+    conn = await mysql.createConnection({ connectTimeout: 1000, ...options });
+    await conn.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await conn?.end().catch(() => {});
+  }
 }

@@ -4,8 +4,7 @@
  * its own): the machine's shared server serves other work at the same time and is never
  * restarted. Without MariaDB's server binaries the soak runs on DATABASE_URL and skips the restart.
  */
-import mysql from 'mysql2/promise';
-import { PrivateMysql, privateMysqlSkipReason } from '../cluster/private-mysql.js';
+import { mysqlAnswers, PrivateMysql, privateMysqlSkipReason } from '../cluster/private-mysql.js';
 
 /** What the soak and its faults ask of the server. */
 export interface SoakMysql {
@@ -41,24 +40,12 @@ export async function soakMysql(sharedUrl: string, restart: boolean, port: numbe
       dispose: () => server.destroy(),
     };
   }
-  const connect = () => {
-    const u = new URL(sharedUrl);
-    return mysql.createConnection({ host: u.hostname, port: u.port ? Number(u.port) : 3306, user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), connectTimeout: 1000 });
-  };
   const never = () => Promise.reject(new Error('the shared MySQL server is never restarted'));
   return {
     url: sharedUrl,
-    async alive() {
-      let conn: mysql.Connection | undefined;
-      try {
-        conn = await connect();
-        await conn.query('SELECT 1');
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await conn?.end().catch(() => {});
-      }
+    alive() {
+      const u = new URL(sharedUrl);
+      return mysqlAnswers({ host: u.hostname, port: u.port ? Number(u.port) : 3306, user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
     },
     cannotRestart: () => `the restart runs on a private MariaDB server only, never the shared one: ${skip ?? 'not wanted'}`,
     otherDatabasesInUse: async () => [],

@@ -45,7 +45,8 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-function mysqlConnection(serverUrl: string, database?: string): Knex.MySql2ConnectionConfig {
+/** The connection settings of a MySQL server URL (and database), as every pool of the project opens it. */
+export function mysqlConnection(serverUrl: string, database?: string): Knex.MySql2ConnectionConfig {
   const u = new URL(serverUrl);
   return {
     host: u.hostname,
