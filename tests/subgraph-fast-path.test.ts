@@ -37,9 +37,14 @@ describe('a subgraph answers directly exactly as Apollo Server answers', () => {
     return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
   }
 
-  async function same(name: 'courts' | 'platform', body: unknown, caller: Record<string, string>) {
+  /** Sends both ways; `directly`: whether the first is answered by the direct path (false: both by Apollo Server). */
+  async function same(name: 'courts' | 'platform', body: unknown, caller: Record<string, string>, directly = true) {
+    const subgraph = stack.subgraphs.get(name)!.subgraph;
+    const before = subgraph.directAnswers();
     const direct = await post(name, body, caller, 'application/json');
+    assert.equal(subgraph.directAnswers() - before, directly ? 1 : 0, `served directly: ${JSON.stringify(body)}`);
     const apollo = await post(name, body, caller, 'application/json, text/plain;q=0.5');
+    assert.equal(subgraph.directAnswers() - before, directly ? 1 : 0, 'the second request is Apollo Server\'s');
     assert.deepEqual(direct, apollo);
     return JSON.parse(direct.body) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
   }
@@ -69,13 +74,13 @@ describe('a subgraph answers directly exactly as Apollo Server answers', () => {
   });
 
   it('what Apollo Server answers in either case: refusals, invalid documents and variables, missing operations', async () => {
-    const refused = await same('platform', { query: `{ subject(id: "${IDS.debtorPerson}") { id } }` }, analyst);
+    const refused = await same('platform', { query: `{ subject(id: "${IDS.debtorPerson}") { id } }` }, analyst, false);
     assert.equal(refused.errors![0]!.extensions!.rule, 'subject-view.natural-persons');
-    await same('courts', { query: '{ courts { nothing } }' }, platform);
-    await same('courts', { query: '{ courts ' }, platform);
-    await same('courts', { query: 'query($n: Int) { courts { records(limit: $n) { id } } }', variables: { n: 'many' } }, platform);
-    await same('courts', { query: 'query A { __typename } query B { __typename }' }, platform);
-    await same('courts', { query: '{ __schema { types { name } } }' }, approval);
+    await same('courts', { query: '{ courts { nothing } }' }, platform, false);
+    await same('courts', { query: '{ courts ' }, platform, false);
+    await same('courts', { query: 'query($n: Int) { courts { records(limit: $n) { id } } }', variables: { n: 'many' } }, platform, false);
+    await same('courts', { query: 'query A { __typename } query B { __typename }' }, platform, false);
+    await same('courts', { query: '{ __schema { types { name } } }' }, approval, false);
   });
 });
 

@@ -57,7 +57,7 @@ export function closeReads(db: Knex): void {
 
 const IN_LIST = /\bin \(\?\)/gi;
 
-function traced<R>(system: 'sqlite' | 'mysql', sql: string, run: () => Promise<R[]>): Promise<R[]> {
+function traced<T>(system: 'sqlite' | 'mysql', sql: string, run: () => Promise<T>): Promise<T> {
   if (!tracingEnabled()) return run();
   const operation = sql.trimStart().split(/\s/, 1)[0]!.toLowerCase();
   return inSpan(`SQL ${operation}`, { 'db.system.name': system, 'db.operation.name': operation, 'db.query.text': sql.slice(0, 2000) }, run);
@@ -214,7 +214,7 @@ export async function runStatement<R = unknown>(db: SqlHandle, sql: string, para
       await client.releaseConnection(conn);
     }
   };
-  return tracingEnabled() ? traced(system, sql, async () => [await run()]).then(([r]) => r!) : run();
+  return traced(system, sql, run);
 }
 
 /**

@@ -63,6 +63,8 @@ export interface Subgraph {
   db: Knex;
   handler(req: IncomingMessage, res: ServerResponse): void;
   listen(port: number, host?: string): Promise<RunningServer>;
+  /** How many GraphQL requests were answered by the direct path (fast-graphql.ts) rather than by Apollo Server. */
+  directAnswers(): number;
   /** Stops the HTTP server (if listening) and closes the database pool. */
   close(): Promise<void>;
 }
@@ -108,6 +110,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
   const verifier = new SignatureVerifier(options.signing ?? signingConfigFromEnv(), definition.name);
 
   const logInternalErrors = internalErrorLogger(definition.name);
+  let direct = 0;
   const fast = fastGraphQL<SubgraphContext<L>>(schema, {
     refuse: (document, operationName, variables, context) => refuseOperation(schema, document, operationName, variables, context.caller),
     didEncounterErrors: (errors, context) => logInternalErrors(errors, context.requestId),
@@ -156,6 +159,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
         });
         return fast(req.method, req.headers, body, contextOf).then((answer) => {
           if (!answer) return executeGraphQL(server, req, res, body, contextOf);
+          direct += 1;
           res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer.body) });
           res.end(answer.body);
         });
@@ -174,6 +178,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, optio
     name: definition.name,
     db,
     handler,
+    directAnswers: () => direct,
     async listen(port, host) {
       running = await listen(handler, port, host);
       return running;
